@@ -65,7 +65,8 @@ public final class Macros {
         }
         String v = values.get(name);
         if (v == null) {
-            v = values.get(name.startsWith("{") ? name.substring(1, name.length() - 1) : "{" + name + "}");
+            boolean braced = name.length() >= 2 && name.startsWith("{") && name.endsWith("}");
+            v = values.get(braced ? name.substring(1, name.length() - 1) : "{" + name + "}");
         }
         return Optional.ofNullable(v);
     }

@@ -3,6 +3,8 @@ package org.postern.milter;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +30,7 @@ public sealed interface MilterCommand {
     record Macro(MacroStage stage, Map<String, String> values) implements MilterCommand {
         public Macro {
             requireNonNull(stage, "stage");
-            values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+            values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         }
         public char code() { return 'D'; }
     }

@@ -13,8 +13,8 @@ import java.util.concurrent.CompletionStage;
  * previous stage has completed, and reads no further input from the MTA meanwhile (bounded memory per connection).
  *
  * <p><b>Failures.</b> A callback that throws, or whose stage completes exceptionally, is our bug: the session logs it
- * once at ERROR and answers the MTA with CONTINUE (at end of message: ACCEPT), so mail keeps flowing. While a stage runs
- * longer than {@link MilterLimits#progressInterval()}, the session sends PROGRESS so Postfix does not time out.
+ * once at ERROR and answers the MTA with CONTINUE (at end of message: ACCEPT), so mail keeps flowing. While a stage
+ * runs longer than {@link MilterLimits#progressInterval()}, the session sends PROGRESS so Postfix does not time out.
  *
  * <p><b>No-reply events.</b> For events negotiated with an {@code NR_*} flag the MTA does not wait; the session still
  * calls the callback (in order) and discards its response. Every default method answers CONTINUE.

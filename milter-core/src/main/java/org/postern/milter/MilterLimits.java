@@ -13,7 +13,8 @@ import java.time.Duration;
 public record MilterLimits(int maxFrameBytes, Duration progressInterval, Duration negotiationTimeout) {
 
     /** 1 MiB frames, PROGRESS every 10 s, 30 s to negotiate (Postfix's milter_connect_timeout). */
-    public static final MilterLimits DEFAULT = new MilterLimits(1 << 20, Duration.ofSeconds(10), Duration.ofSeconds(30));
+    public static final MilterLimits DEFAULT =
+            new MilterLimits(1 << 20, Duration.ofSeconds(10), Duration.ofSeconds(30));
 
     public MilterLimits {
         if (maxFrameBytes < 65536 + 1) {

@@ -3,13 +3,14 @@ package org.postern.milter;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.ByteBuffer;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A packet from the milter to the MTA (milter-protocol.md §7). {@link Response}s end an event; {@link Modification}s are
- * sent only in answer to end of message, before its final response; {@link Progress} restarts the MTA's timer.
+ * A packet from the milter to the MTA (milter-protocol.md §7). {@link Response}s end an event; {@link Modification}s
+ * are sent only in answer to end of message, before its final response; {@link Progress} restarts the MTA's timer.
  */
 public sealed interface MilterReply {
 
@@ -88,12 +89,14 @@ public sealed interface MilterReply {
     record Negotiation(int version, int actions, int protocol, Map<MacroStage, List<String>> macroRequests)
             implements MilterReply {
         public Negotiation {
-            macroRequests = Map.copyOf(macroRequests);
-            for (MacroStage stage : macroRequests.keySet()) {
+            Map<MacroStage, List<String>> lists = new EnumMap<>(MacroStage.class);
+            macroRequests.forEach((stage, names) -> {
                 if (stage.symbolListIndex() < 0) {
                     throw new IllegalArgumentException("macros cannot be requested for stage " + stage);
                 }
-            }
+                lists.put(stage, List.copyOf(names));
+            });
+            macroRequests = Map.copyOf(lists);
         }
         public char code() { return 'O'; }
     }

@@ -4,9 +4,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * SMFIP_* protocol bits (milter-protocol.md §3.3): {@code NO_*} asks the MTA not to send an event, {@code NR_*} says the
- * milter will not reply to it, {@link #SKIP} allows SKIP after a body chunk, {@link #RCPT_REJ} asks for recipients the
- * MTA rejected, {@link #HDR_LEADSPC} keeps the space after a header's colon in both directions.
+ * SMFIP_* protocol bits (milter-protocol.md §3.3): {@code NO_*} asks the MTA not to send an event, {@code NR_*} says
+ * the milter will not reply to it, {@link #SKIP} allows SKIP after a body chunk, {@link #RCPT_REJ} asks for recipients
+ * the MTA rejected, {@link #HDR_LEADSPC} keeps the space after a header's colon in both directions.
  */
 public enum ProtocolFlag {
     NO_CONNECT(0x1),          // SMFIP_NOCONNECT
