@@ -1,0 +1,42 @@
+package org.postern.daemon.cli;
+
+import org.postern.daemon.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code postern}: the command line (DESIGN.md "Interfaces people touch"). */
+@Command(name = "postern", mixinStandardHelpOptions = true, versionProvider = PosternCommand.VersionProvider.class,
+        description = "Mail filter daemon for Postfix.",
+        subcommands = {DaemonCommand.class, ConfigCommand.class, PostfixConfigCommand.class,
+                CommandLine.HelpCommand.class})
+public final class PosternCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; exit codes: 0 ok, 1 failure (bad configuration, cannot start), 2 usage. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new PosternCommand());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("postern: " + e.getMessage());
+            return 1;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {Version.CURRENT};
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package org.postern.daemon.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.postern.config.HeadersConfig;
+import org.postern.milter.MilterReply;
+import org.postern.milter.MilterReply.Modification;
+
+/**
+ * The header changes Postern makes at end of message: delete forged copies of its own headers, add the
+ * SpamAssassin-compatible {@code X-Spam-*} headers (so existing Sieve rules keep working), its symbols header, and
+ * {@code Authentication-Results} (RFC 8601), and rewrite the Subject when the action says so.
+ *
+ * <p>Values are written with their leading space and folded with LF + TAB, because the pipeline negotiates
+ * SMFIP_HDR_LEADSPC: Postfix then writes {@code Name:} followed by the value exactly as given (milter-protocol.md §7).
+ */
+final class HeaderEdits {
+
+    /** Headers SpamAssassin writes that Sieve rules test; incoming copies are removed before ours are added. */
+    static final List<String> SPAM_HEADERS =
+            List.of("X-Spam-Flag", "X-Spam-Score", "X-Spam-Level", "X-Spam-Status");
+
+    /** INSHEADER index 1: just below Postfix's own Received: header (milter-protocol.md §7), like a trace field. */
+    private static final int BELOW_OUR_RECEIVED = 1;
+
+    private static final int FOLD_AT = 76;
+
+    private final HeadersConfig config;
+    private final String authservId;
+    private final String version;
+
+    HeaderEdits(HeadersConfig config, String authservId, String version) {
+        this.config = config;
+        this.authservId = authservId;
+        this.version = version;
+    }
+
+    /**
+     * The edits for one message, in the order they must be sent.
+     *
+     * @param tagged        whether to add the spam and symbols headers (inbound mail that is delivered)
+     * @param authResults   RFC 8601 resinfo entries; when {@code tagged} and enabled, an empty list gives {@code none}
+     * @param requiredScore the score at which mail counts as spam, for {@code required=} in X-Spam-Status
+     * @param subjectPrefix the prefix to put before the Subject, or empty for none
+     */
+    List<Modification> edits(ReceivedHeaders headers, MessageVerdict verdict, boolean tagged, List<String> authResults,
+                             double requiredScore, String subjectPrefix) {
+        List<Modification> edits = new ArrayList<>();
+        // RFC 8601 §5: remove Authentication-Results fields that claim our authserv-id; anyone could have sent them.
+        for (int index : headers.occurrencesHighestFirst("Authentication-Results",
+                f -> AuthservId.claims(f.value(), authservId))) {
+            edits.add(new MilterReply.ChangeHeader(index, "Authentication-Results", ""));
+        }
+        if (config.removeForeignSpamHeaders()) {
+            List<String> ours = new ArrayList<>(SPAM_HEADERS);
+            ours.add(config.symbolsHeader());
+            for (String name : ours) {
+                for (int index : headers.occurrencesHighestFirst(name, f -> true)) {
+                    edits.add(new MilterReply.ChangeHeader(index, name, ""));
+                }
+            }
+        }
+        if (!tagged) {
+            return edits;
+        }
+        if (config.authenticationResults()) {
+            edits.add(new MilterReply.InsertHeader(BELOW_OUR_RECEIVED, "Authentication-Results",
+                    authenticationResults(authResults)));
+        }
+        if (config.spamHeaders()) {
+            boolean spam = verdict.action().marksSpam();
+            edits.add(new MilterReply.AddHeader("X-Spam-Flag", spam ? " YES" : " NO"));
+            edits.add(new MilterReply.AddHeader("X-Spam-Score", " " + oneDecimal(verdict.score())));
+            edits.add(new MilterReply.AddHeader("X-Spam-Level", " " + "*".repeat(stars(verdict.score()))));
+            edits.add(new MilterReply.AddHeader("X-Spam-Status", spamStatus(verdict, spam, requiredScore)));
+        }
+        edits.add(new MilterReply.AddHeader(config.symbolsHeader(), symbolsHeader(verdict)));
+        if (!subjectPrefix.isEmpty()) {
+            edits.add(rewriteSubject(headers, subjectPrefix));
+        }
+        return edits;
+    }
+
+    /**
+     * The same edits for an MTA that did not agree to SMFIP_HDR_LEADSPC: it adds the space after the colon itself
+     * (POSTFIX: milter8.c writes {@code Name: value}), so ours goes.
+     */
+    static List<Modification> withoutLeadingSpace(List<Modification> edits) {
+        List<Modification> out = new ArrayList<>(edits.size());
+        for (Modification m : edits) {
+            if (m instanceof MilterReply.AddHeader a) {
+                out.add(new MilterReply.AddHeader(a.name(), stripOneSpace(a.value())));
+            } else if (m instanceof MilterReply.InsertHeader i) {
+                out.add(new MilterReply.InsertHeader(i.index(), i.name(), stripOneSpace(i.value())));
+            } else if (m instanceof MilterReply.ChangeHeader c) {
+                out.add(new MilterReply.ChangeHeader(c.index(), c.name(), stripOneSpace(c.value())));
+            } else {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    private static String stripOneSpace(String value) {
+        return value.startsWith(" ") ? value.substring(1) : value;
+    }
+
+    /** RFC 8601 §2.2: {@code authserv-id; resinfo; resinfo} or {@code authserv-id; none}; one resinfo per line. */
+    String authenticationResults(List<String> entries) {
+        StringBuilder sb = new StringBuilder(" ").append(authservId).append(';');
+        if (entries.isEmpty()) {
+            return sb.append(" none").toString();
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            sb.append("\n\t").append(entries.get(i));
+            if (i < entries.size() - 1) {
+                sb.append(';');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** SpamAssassin's format: {@code Yes, score=7.0 required=6.0 tests=A,B autolearn=disabled version=...}. */
+    private String spamStatus(MessageVerdict verdict, boolean spam, double requiredScore) {
+        List<String> words = new ArrayList<>();
+        words.add(spam ? "Yes," : "No,");
+        words.add("score=" + oneDecimal(verdict.score()));
+        words.add("required=" + oneDecimal(requiredScore));
+        List<String> names = verdict.symbols().stream().map(Symbol::name).distinct().sorted().toList();
+        words.add("tests=" + (names.isEmpty() ? "none" : String.join(",", names)));
+        words.add("autolearn=disabled");
+        words.add("version=" + version.replace(' ', '-'));
+        return fold("X-Spam-Status", words, ' ');
+    }
+
+    private String symbolsHeader(MessageVerdict verdict) {
+        List<String> words = new ArrayList<>();
+        words.add(String.format(Locale.ROOT, "score=%.2f", verdict.score()));
+        words.add("action=" + verdict.action().logName() + (verdict.symbols().isEmpty() ? "" : ";"));
+        List<Symbol> symbols = verdict.symbols();
+        for (int i = 0; i < symbols.size(); i++) {
+            words.add(headerSafe(symbols.get(i).describe()) + (i < symbols.size() - 1 ? "," : ""));
+        }
+        return fold(config.symbolsHeader(), words, ' ');
+    }
+
+    private static MilterReply.Modification rewriteSubject(ReceivedHeaders headers, String prefix) {
+        var subject = headers.first("Subject");
+        if (subject.isEmpty()) {
+            return new MilterReply.AddHeader("Subject", " " + prefix.stripTrailing());
+        }
+        String value = subject.get().value();
+        int lead = 0;
+        while (lead < value.length() && (value.charAt(lead) == ' ' || value.charAt(lead) == '\t')) {
+            lead++;
+        }
+        String leading = lead == 0 ? " " : value.substring(0, lead);
+        // CHGHEADER index 1 = the first Subject the milter saw.
+        return new MilterReply.ChangeHeader(1, "Subject", leading + prefix + value.substring(lead));
+    }
+
+    /** Joins words with spaces, folding (LF + TAB) before a word that would pass {@link #FOLD_AT} columns. */
+    private static String fold(String name, List<String> words, char separator) {
+        StringBuilder sb = new StringBuilder();
+        int column = name.length() + 1;
+        for (String word : words) {
+            if (column + 1 + word.length() > FOLD_AT && column > name.length() + 1) {
+                sb.append("\n\t");
+                column = 8;
+            } else {
+                sb.append(separator);
+                column++;
+            }
+            sb.append(word);
+            column += word.length();
+        }
+        return sb.toString();
+    }
+
+    /** Reasons come from the network (a sender address, a HELO name): keep them printable ASCII without spaces. */
+    private static String headerSafe(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c > 0x20 && c < 0x7f ? c : '?');
+        }
+        return sb.toString();
+    }
+
+    static String oneDecimal(double score) {
+        return String.format(Locale.ROOT, "%.1f", score);
+    }
+
+    /** SpamAssassin's X-Spam-Level: one star per whole point, at most 50. */
+    private static int stars(double score) {
+        return (int) Math.max(0, Math.min(50, Math.floor(score)));
+    }
+}

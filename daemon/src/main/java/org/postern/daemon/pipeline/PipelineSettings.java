@@ -1,0 +1,119 @@
+package org.postern.daemon.pipeline;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeSet;
+import org.postern.config.ActionsConfig;
+import org.postern.config.PosternConfig;
+import org.postern.config.SymbolConfig;
+import org.postern.milter.SmtpReply;
+
+/**
+ * Everything a scan needs from one loaded configuration, compiled once: the checks, the symbol table, the action
+ * thresholds, the replies. Immutable; a session keeps the settings it started with, so a reload (SIGHUP) affects new
+ * sessions only.
+ */
+public final class PipelineSettings {
+
+    final PosternConfig config;
+    final List<Check> checks;
+    final ActionPolicy policy;
+    final HeaderEdits headerEdits;
+    final SmtpReply rejectReply;
+    final SmtpReply softRejectReply;
+    final SmtpReply greylistReply;
+    final String version;
+    private final Map<String, SymbolConfig> symbols;
+
+    private PipelineSettings(PosternConfig config, List<Check> checks, String authservId, String version) {
+        this.config = config;
+        this.checks = List.copyOf(checks);
+        this.symbols = Map.copyOf(config.symbols());
+        this.version = version;
+        ActionsConfig actions = config.actions();
+        EnumMap<ActionKind, Double> thresholds = new EnumMap<>(ActionKind.class);
+        put(thresholds, ActionKind.REJECT, actions.reject());
+        put(thresholds, ActionKind.DISCARD, actions.discard());
+        put(thresholds, ActionKind.QUARANTINE, actions.quarantine());
+        put(thresholds, ActionKind.SOFT_REJECT, actions.softReject());
+        put(thresholds, ActionKind.GREYLIST, actions.greylist());
+        put(thresholds, ActionKind.REWRITE_SUBJECT, actions.rewriteSubject());
+        put(thresholds, ActionKind.ADD_HEADER, actions.addHeader());
+        this.policy = new ActionPolicy(thresholds);
+        this.rejectReply = ConfigValues.reply(actions.rejectReply());
+        this.softRejectReply = ConfigValues.reply(actions.softRejectReply());
+        this.greylistReply = ConfigValues.reply(actions.greylistReply());
+        this.headerEdits = new HeaderEdits(config.headers(), authservId, version);
+        checkSymbolTable();
+    }
+
+    /**
+     * Compiles a configuration.
+     *
+     * @param hostName the authserv-id to use when the configuration names none
+     * @throws IllegalArgumentException with a sentence naming the configuration key, when the symbol table does not
+     *                                  fit the checks
+     */
+    public static PipelineSettings compile(PosternConfig config, String hostName, String version) {
+        return compile(config, hostName, version, List.of());
+    }
+
+    /** As {@link #compile(PosternConfig, String, String)}, with more checks after the built-in ones (tests). */
+    static PipelineSettings compile(PosternConfig config, String hostName, String version, List<Check> extra) {
+        List<Check> checks = new ArrayList<>();
+        checks.add(new LocalListsCheck(config.lists()));
+        checks.addAll(extra);
+        return new PipelineSettings(config, checks, config.authservId().orElse(hostName), version);
+    }
+
+    /** The temperror symbol of a check; never objective, so a failing check cannot reject mail. */
+    Symbol temperror(String check, String reason) {
+        SymbolConfig sc = symbols.get(check + ".temperror");
+        return Symbol.scored(sc.name(), sc.score(), reason, false);
+    }
+
+    /** The score from which mail counts as spam, for {@code required=} in X-Spam-Status. */
+    double requiredScore() {
+        double lowest = Double.POSITIVE_INFINITY;
+        for (ActionKind a : List.of(ActionKind.ADD_HEADER, ActionKind.REWRITE_SUBJECT, ActionKind.QUARANTINE,
+                ActionKind.DISCARD, ActionKind.REJECT)) {
+            Optional<Double> t = policy.threshold(a);
+            if (t.isPresent()) {
+                lowest = Math.min(lowest, t.get());
+            }
+        }
+        return Double.isInfinite(lowest) ? 0.0 : lowest;
+    }
+
+    /** STYLE.md "Symbols": startup fails on an unmapped result kind or a configured kind that no check produces. */
+    private void checkSymbolTable() {
+        Set<String> produced = new TreeSet<>();
+        for (Check c : checks) {
+            produced.addAll(c.resultKinds());
+            if (!c.resultKinds().contains(c.name() + ".temperror")) {
+                throw new IllegalStateException("check " + c.name() + " declares no temperror result kind");
+            }
+        }
+        for (String kind : produced) {
+            if (!symbols.containsKey(kind)) {
+                throw new IllegalArgumentException("symbols: result kind '" + kind + "' has no symbol; add symbols."
+                        + kind + " with a name and a score");
+            }
+        }
+        for (String kind : new TreeSet<>(symbols.keySet())) {
+            if (!produced.contains(kind)) {
+                throw new IllegalArgumentException("symbols." + kind + ": no check produces result kind '" + kind
+                        + "'; known kinds: " + String.join(", ", produced));
+            }
+        }
+    }
+
+    private static void put(EnumMap<ActionKind, Double> map, ActionKind action, OptionalDouble threshold) {
+        threshold.ifPresent(t -> map.put(action, t));
+    }
+}

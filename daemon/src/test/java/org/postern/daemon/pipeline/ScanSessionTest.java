@@ -1,0 +1,343 @@
+package org.postern.daemon.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.postern.config.ConfigLoader;
+import org.postern.milter.ActionFlag;
+import org.postern.milter.EndOfMessageReply;
+import org.postern.milter.MacroStage;
+import org.postern.milter.Macros;
+import org.postern.milter.MilterCommand;
+import org.postern.milter.MilterFilter;
+import org.postern.milter.MilterReply;
+import org.postern.milter.Negotiated;
+import org.postern.milter.ProtocolFlag;
+import org.postern.milter.SessionInfo;
+import org.postern.milter.SmtpReply;
+
+class ScanSessionTest {
+
+    private static final String BASE = "authserv_id: mx.example.test\n";
+
+    @Test
+    void cleanMailGetsSpamHeadersAndAuthenticationResults() {
+        var s = new Scan(BASE);
+        s.connect().helo("mail.remote.test").mail("<alice@remote.test>");
+        assertThat(s.rcpt("<bob@example.test>")).isEqualTo(MilterReply.CONTINUE);
+        s.header("Subject", " hello");
+        EndOfMessageReply eom = s.eom();
+        assertThat(eom.response()).isEqualTo(MilterReply.ACCEPT);
+        assertThat(eom.modifications()).contains(
+                new MilterReply.InsertHeader(1, "Authentication-Results", " mx.example.test; none"),
+                new MilterReply.AddHeader("X-Spam-Flag", " NO"),
+                new MilterReply.AddHeader("X-Spam-Score", " 0.0"));
+        assertThat(unfolded(s.header(eom, "X-Spam-Status")))
+                .startsWith(" No, score=0.0 required=6.0 tests=none autolearn=disabled version=");
+        assertThat(s.header(eom, "X-Postern-Symbols")).isEqualTo(" score=0.00 action=no_action");
+    }
+
+    @Test
+    void blocklistedSenderIsRejectedAtRcptWithTheConfiguredText() {
+        var s = new Scan(BASE + """
+                lists:
+                  - {match: sender, value: spammer@bad.test, action: reject, reply: "550 5.7.1 Sender blocked here"}
+                """);
+        s.connect().helo("mail.remote.test").mail("<Spammer@BAD.test>");
+        assertThat(s.rcpt("<bob@example.test>"))
+                .isEqualTo(new MilterReply.ReplyCode(SmtpReply.of(550, "5.7.1", "Sender blocked here")));
+    }
+
+    @Test
+    void forcedSoftRejectAnswersFourHundredAtRcpt() {
+        var s = new Scan(BASE + "lists: [{match: helo, value: .dyn.example, action: soft_reject}]\n");
+        s.connect().helo("host1.dyn.example").mail("<a@remote.test>");
+        MilterReply.Response r = s.rcpt("<bob@example.test>");
+        assertThat(r).isInstanceOf(MilterReply.ReplyCode.class);
+        assertThat(((MilterReply.ReplyCode) r).reply().code()).isEqualTo(451);
+    }
+
+    @Test
+    void blocklistedRecipientIsRefusedAloneAndTheOthersGoOn() {
+        var s = new Scan(BASE + "lists: [{match: recipient, value: closed@example.test, action: reject}]\n");
+        s.connect().helo("mail.remote.test").mail("<a@remote.test>");
+        assertThat(s.rcpt("<closed@example.test>")).isInstanceOf(MilterReply.ReplyCode.class);
+        assertThat(s.rcpt("<open@example.test>")).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.eom().response()).isEqualTo(MilterReply.ACCEPT);
+    }
+
+    @Test
+    void objectiveScoreAtTheRejectThresholdRejectsAtRcptWithTheDefaultReply() {
+        var s = new Scan(BASE + """
+                lists:
+                  - {match: client, value: 192.0.2.0/24, score: 10}
+                  - {match: sender, value: remote.test, score: 6}
+                """);
+        s.connect().helo("mail.remote.test").mail("<a@remote.test>");
+        assertThat(s.rcpt("<bob@example.test>")).isEqualTo(
+                new MilterReply.ReplyCode(SmtpReply.of(550, "5.7.1", "Message rejected as spam")));
+    }
+
+    @Test
+    void scoreOverAddHeaderMarksSpam() {
+        var s = new Scan(BASE + "lists: [{match: sender, value: remote.test, score: 7}]\n");
+        s.connect().helo("h").mail("<a@remote.test>").rcpt("<b@example.test>");
+        EndOfMessageReply eom = s.eom();
+        assertThat(eom.response()).isEqualTo(MilterReply.ACCEPT);
+        assertThat(s.header(eom, "X-Spam-Flag")).isEqualTo(" YES");
+        assertThat(s.header(eom, "X-Spam-Level")).isEqualTo(" *******");
+        assertThat(unfolded(s.header(eom, "X-Spam-Status")))
+                .startsWith(" Yes, score=7.0 required=6.0 tests=LOCAL_SENDER_BLOCK autolearn=disabled");
+        assertThat(s.header(eom, "X-Postern-Symbols"))
+                .contains("action=add_header;").contains("LOCAL_SENDER_BLOCK(7.00){remote.test}");
+    }
+
+    @Test
+    void scoreOverRewriteSubjectPrefixesTheSubjectKeepingItsSpacing() {
+        var s = new Scan(BASE + "lists: [{match: sender, value: remote.test, score: 9}]\n");
+        s.connect().helo("h").mail("<a@remote.test>").rcpt("<b@example.test>");
+        s.header("Subject", " cheap\n\tpills");
+        EndOfMessageReply eom = s.eom();
+        assertThat(eom.modifications()).contains(new MilterReply.ChangeHeader(1, "Subject", " ***SPAM*** cheap\n\tpills"));
+    }
+
+    @Test
+    void missingSubjectIsAddedWithThePrefixWhenRewriting() {
+        var s = new Scan(BASE + "lists: [{match: sender, value: remote.test, score: 9}]\n");
+        s.connect().helo("h").mail("<a@remote.test>").rcpt("<b@example.test>");
+        assertThat(s.eom().modifications()).contains(new MilterReply.AddHeader("Subject", " ***SPAM***"));
+    }
+
+    @Test
+    void quarantineEntryHoldsTheMessage() {
+        var s = new Scan(BASE + "lists: [{match: sender, value: remote.test, action: quarantine}]\n");
+        s.connect().helo("h").mail("<a@remote.test>");
+        assertThat(s.rcpt("<b@example.test>")).isEqualTo(MilterReply.CONTINUE);
+        EndOfMessageReply eom = s.eom();
+        assertThat(eom.response()).isEqualTo(MilterReply.ACCEPT);
+        assertThat(eom.modifications()).contains(new MilterReply.Quarantine("Postern: quarantined as spam"));
+    }
+
+    @Test
+    void discardEntryDropsTheMessage() {
+        var s = new Scan(BASE + "lists: [{match: client, value: 192.0.2.10, action: discard}]\n");
+        s.connect().helo("h").mail("<a@remote.test>").rcpt("<b@example.test>");
+        assertThat(s.eom()).isEqualTo(new EndOfMessageReply(List.of(), MilterReply.DISCARD));
+    }
+
+    @Test
+    void acceptEntrySuppressesTheThresholdsButABlockEntryStillWins() {
+        var allowed = new Scan(BASE + """
+                lists:
+                  - {match: sender, value: friend@remote.test, action: accept}
+                  - {match: client, value: 192.0.2.0/24, score: 20}
+                """);
+        allowed.connect().helo("h").mail("<friend@remote.test>");
+        assertThat(allowed.rcpt("<b@example.test>")).isEqualTo(MilterReply.CONTINUE);
+        assertThat(allowed.eom().response()).isEqualTo(MilterReply.ACCEPT);
+
+        var blocked = new Scan(BASE + """
+                lists:
+                  - {match: sender, value: remote.test, action: accept}
+                  - {match: sender, value: bad@remote.test, action: reject}
+                """);
+        blocked.connect().helo("h").mail("<bad@remote.test>");
+        assertThat(blocked.rcpt("<b@example.test>")).isInstanceOf(MilterReply.ReplyCode.class);
+    }
+
+    @Test
+    void forgedAuthenticationResultsWithOurAuthservIdAreRemovedOthersStay() {
+        var s = new Scan(BASE);
+        s.connect().helo("h").mail("<a@remote.test>").rcpt("<b@example.test>");
+        s.header("Authentication-Results", " mx.example.test; spf=pass smtp.mailfrom=remote.test");
+        s.header("Authentication-Results", " other.example; spf=fail");
+        s.header("Authentication-Results", " (forged) MX.Example.TEST;\n\tdkim=pass");
+        s.header("X-Spam-Flag", " NO");
+        EndOfMessageReply eom = s.eom();
+        assertThat(eom.modifications()).containsSubsequence(
+                new MilterReply.ChangeHeader(3, "Authentication-Results", ""),
+                new MilterReply.ChangeHeader(1, "Authentication-Results", ""),
+                new MilterReply.ChangeHeader(1, "X-Spam-Flag", ""),
+                new MilterReply.InsertHeader(1, "Authentication-Results", " mx.example.test; none"));
+        assertThat(eom.modifications()).doesNotContain(new MilterReply.ChangeHeader(2, "Authentication-Results", ""));
+    }
+
+    @Test
+    void outgoingMailIsNotTaggedButForgedHeadersStillGo() {
+        var s = new Scan(BASE);
+        s.connect("ORIGINATING").helo("laptop").mail("<alice@example.test>").rcpt("<friend@remote.test>");
+        s.header("Authentication-Results", " mx.example.test; dkim=pass");
+        EndOfMessageReply eom = s.eom();
+        assertThat(eom.response()).isEqualTo(MilterReply.ACCEPT);
+        assertThat(eom.modifications()).containsExactly(new MilterReply.ChangeHeader(1, "Authentication-Results", ""));
+    }
+
+    @Test
+    void localSubmissionIsNeverRefusedAtRcpt() {
+        var s = new Scan(BASE + "lists: [{match: sender, value: alice@example.test, action: reject}]\n");
+        s.connectLocal().helo("localhost").mail("alice@example.test");
+        assertThat(s.rcpt("carol@example.test")).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.eom().response()).isInstanceOf(MilterReply.ReplyCode.class);
+    }
+
+    @Test
+    void aCheckThatThrowsBecomesItsTemperrorSymbolAndMailFlows() {
+        Check broken = new TestCheck() {
+            @Override
+            public CompletionStage<CheckResult> rcpt(ConnectionFacts c, Envelope e, String r) {
+                throw new IllegalStateException("bug");
+            }
+        };
+        var s = new Scan(BASE, broken);
+        s.connect().helo("h").mail("<a@remote.test>");
+        assertThat(s.rcpt("<b@example.test>")).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.header(s.eom(), "X-Postern-Symbols")).contains("TEST_TEMPERROR(0.00){internal_error}").doesNotContain("bug");
+    }
+
+    @Test
+    void aCheckThatNeverAnswersIsCutOffByTheStageBudget() {
+        Check hanging = new TestCheck() {
+            @Override
+            public CompletionStage<CheckResult> mail(ConnectionFacts c, Envelope e) {
+                return new CompletableFuture<>();
+            }
+        };
+        var s = new Scan(BASE + "scan: {mail_budget: 50ms, rcpt_budget: 100ms}\n", hanging);
+        s.connect().helo("h").mail("<a@remote.test>");
+        assertThat(s.rcpt("<b@example.test>")).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.header(s.eom(), "X-Postern-Symbols")).contains("TEST_TEMPERROR(0.00){timeout_at_mail}");
+    }
+
+    @Test
+    void abortForgetsTheTransactionButKeepsTheConnection() {
+        var s = new Scan(BASE + "lists: [{match: client, value: 192.0.2.10, score: 7}]\n");
+        s.connect().helo("h").mail("<a@remote.test>").rcpt("<b@example.test>");
+        s.filter.abort(Macros.empty());
+        s.mail("<c@remote.test>").rcpt("<d@example.test>");
+        assertThat(s.header(s.eom(), "X-Spam-Flag")).isEqualTo(" YES");  // client evidence survives ABORT
+    }
+
+    @Test
+    void withoutLeadingSpaceNegotiatedValuesLoseTheirSpace() {
+        var s = new Scan(BASE);
+        s.filter.negotiated(new Negotiated(6, EnumSet.allOf(ActionFlag.class), Set.of()));
+        s.connect().helo("h").mail("<a@remote.test>").rcpt("<b@example.test>");
+        assertThat(s.eom().modifications()).contains(new MilterReply.AddHeader("X-Spam-Flag", "NO"));
+    }
+
+    @Test
+    void longHeadersAreFoldedBeforeSeventySixColumns() {
+        var s = new Scan(BASE + "lists: [{match: sender, value: remote.test, score: 7}]\n");
+        s.connect().helo("h").mail("<a@remote.test>").rcpt("<b@example.test>");
+        String status = s.header(s.eom(), "X-Spam-Status");
+        assertThat(status).contains("\n\t");
+        for (String line : ("X-Spam-Status:" + status).split("\n")) {
+            assertThat(line.length()).as(line).isLessThanOrEqualTo(76);
+        }
+    }
+
+    /** RFC 5322 §2.2.3 unfolding. */
+    private static String unfolded(String value) {
+        return value.replace("\n\t", " ");
+    }
+
+    /** A check whose symbol table entry the tests add: {@code test.temperror → TEST_TEMPERROR}. */
+    private abstract static class TestCheck implements Check {
+        @Override
+        public String name() {
+            return "test";
+        }
+
+        @Override
+        public Set<String> resultKinds() {
+            return Set.of("test.temperror");
+        }
+    }
+
+    /** Drives one ScanSession the way MilterSession does, awaiting each stage with a bound. */
+    private static final class Scan {
+        final MilterFilter filter;
+        Macros macros = Macros.empty();
+
+        Scan(String yaml, Check... extra) {
+            String withSymbols = extra.length == 0 ? yaml
+                    : yaml + "symbols:\n  test.temperror: {name: TEST_TEMPERROR, score: 0}\n";
+            var config = ConfigLoader.parse(withSymbols, "test.yml");
+            PipelineSettings settings = PipelineSettings.compile(config, "mx.example.test", "Postern test",
+                    List.of(extra));
+            filter = new ScanPipeline(settings).newFilter(new SessionInfo(1, null));
+            filter.negotiated(new Negotiated(6, EnumSet.allOf(ActionFlag.class),
+                    EnumSet.of(ProtocolFlag.HDR_LEADSPC)));
+        }
+
+        Scan connect() {
+            return connect("mx.example.test");
+        }
+
+        Scan connect(String daemonName) {
+            macros = macros.with(MacroStage.CONNECT, Map.of("{daemon_name}", daemonName));
+            await(filter.connect(new MilterCommand.Connect("mail.remote.test", MilterCommand.Family.INET, 41234,
+                    "192.0.2.10"), macros));
+            return this;
+        }
+
+        Scan connectLocal() {
+            macros = macros.with(MacroStage.CONNECT, Map.of("{daemon_name}", "mx.example.test"));
+            await(filter.connect(new MilterCommand.Connect("localhost", MilterCommand.Family.INET, 0, "127.0.0.1"),
+                    macros));
+            return this;
+        }
+
+        Scan helo(String name) {
+            await(filter.helo(new MilterCommand.Helo(name), macros));
+            return this;
+        }
+
+        Scan mail(String sender) {
+            await(filter.mail(new MilterCommand.Mail(sender, List.of()), macros));
+            return this;
+        }
+
+        MilterReply.Response rcpt(String recipient) {
+            return await(filter.rcpt(new MilterCommand.Rcpt(recipient, List.of()), macros));
+        }
+
+        void header(String name, String value) {
+            await(filter.header(new MilterCommand.Header(name, value), macros));
+        }
+
+        EndOfMessageReply eom() {
+            return await(filter.endOfMessage(macros.with(MacroStage.END_OF_MESSAGE, Map.of("i", "4XTEST"))));
+        }
+
+        /** The value of the one header this reply adds or inserts with that name. */
+        String header(EndOfMessageReply eom, String name) {
+            List<String> values = new ArrayList<>();
+            for (MilterReply.Modification m : eom.modifications()) {
+                if (m instanceof MilterReply.AddHeader a && a.name().equals(name)) {
+                    values.add(a.value());
+                } else if (m instanceof MilterReply.InsertHeader i && i.name().equals(name)) {
+                    values.add(i.value());
+                }
+            }
+            assertThat(values).as("headers named " + name).hasSize(1);
+            return values.get(0);
+        }
+
+        private static <T> T await(CompletionStage<T> stage) {
+            try {
+                return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("stage did not complete", e);
+            }
+        }
+    }
+}
