@@ -10,16 +10,17 @@ import java.util.regex.Pattern;
  * <p>The rules are those of {@code org.postern.milter.SmtpReply}, which this module must not depend on, and of
  * Postfix's {@code milter8_valid_smtp_reply()}, which treats a milter that breaks them as misconfigured: a 4xx or 5xx
  * code; an optional RFC 3463 enhanced status code {@code class.subject.detail} whose class equals the code's first
- * digit ({@code 550 5.7.1}, never {@code 550 4.7.1}); one line of printable US-ASCII text. A {@code %} is allowed and
- * means itself: the daemon doubles it on the wire, because Postfix drops a lone {@code %}. The whole reply line
- * must fit RFC 5321 §4.5.3.1.5's 512 octets with its CRLF.
+ * digit ({@code 550 5.7.1}, never {@code 550 4.7.1}); text of printable US-ASCII. A newline in the text starts another
+ * line of a multi-line reply ({@code 550-5.7.1 first}, {@code 550 5.7.1 last}, RFC 5321 §4.2.1). A {@code %} is
+ * allowed and means itself: the daemon doubles it on the wire, because Postfix drops a lone {@code %}. Each reply
+ * line must fit RFC 5321 §4.5.3.1.5's 512 octets with its CRLF.
  *
  * <p>The daemon turns a ReplyText into an {@code SmtpReply} with {@code SmtpReply.parse(reply.toString())}, or with
  * {@code code}, {@code enhancedStatus} (empty means none) and {@code text}.
  *
  * @param code           400..599
  * @param enhancedStatus {@code "5.7.1"}, or {@code ""} for none; never null
- * @param text           the human-readable text, at least one character; never null
+ * @param text           the human-readable text, at least one character, lines separated by {@code \n}; never null
  * @throws IllegalArgumentException with a sentence, if a rule above is broken
  */
 public record ReplyText(int code, String enhancedStatus, String text) {
@@ -51,16 +52,24 @@ public record ReplyText(int code, String enhancedStatus, String text) {
             throw InvalidValueException.ofValue("must have text after the code, as in \"" + code + " "
                     + (enhancedStatus.isEmpty() ? "" : enhancedStatus + " ") + "Message rejected\"");
         }
-        int bad = Checks.firstNonPrintable(text);
-        if (bad >= 0) {
-            throw InvalidValueException.ofValue(String.format(
-                    "must be printable US-ASCII on one line; character U+%04X at position %d of the text is not",
-                    (int) text.charAt(bad), bad + 1));
-        }
-        int length = 4 + (enhancedStatus.isEmpty() ? 0 : enhancedStatus.length() + 1) + text.length();
-        if (length > MAX_LINE) {
-            throw InvalidValueException.ofValue("must fit one SMTP reply line of " + MAX_LINE
-                    + " characters (RFC 5321), not " + length);
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            String where = lines.length == 1 ? "of the text" : "of line " + (i + 1) + " of the text";
+            if (line.isEmpty() && lines.length > 1) {
+                throw InvalidValueException.ofValue("has an empty line " + (i + 1) + "; every line needs text");
+            }
+            int bad = Checks.firstNonPrintable(line);
+            if (bad >= 0) {
+                throw InvalidValueException.ofValue(String.format(
+                        "must be printable US-ASCII, lines separated by \\n; character U+%04X at position %d %s is not",
+                        (int) line.charAt(bad), bad + 1, where));
+            }
+            int length = 4 + (enhancedStatus.isEmpty() ? 0 : enhancedStatus.length() + 1) + line.length();
+            if (length > MAX_LINE) {
+                throw InvalidValueException.ofValue("must fit SMTP reply lines of " + MAX_LINE
+                        + " characters (RFC 5321); line " + (i + 1) + " has " + length);
+            }
         }
     }
 

@@ -90,21 +90,31 @@ class ReplyTextTest {
     }
 
     @Test
-    void textMustBePrintableAsciiOnOneLine() {
+    void textMustBePrintableAscii() {
         assertThatThrownBy(() -> ReplyText.parse("550 5.7.1 Spam\r\n550 more")).hasMessage("value must be printable"
-                + " US-ASCII on one line; character U+000D at position 5 of the text is not");
+                + " US-ASCII, lines separated by \\n; character U+000D at position 5 of line 1 of the text is not");
         assertThatThrownBy(() -> ReplyText.parse("550 5.7.1 R\u00e9jet\u00e9")).hasMessage("value must be printable"
-                + " US-ASCII on one line; character U+00E9 at position 2 of the text is not");
+                + " US-ASCII, lines separated by \\n; character U+00E9 at position 2 of the text is not");
         assertThatThrownBy(() -> ReplyText.parse("550 5.7.1 a\tb")).hasMessageContaining("U+0009");
         assertThatThrownBy(() -> ReplyText.parse("550 5.7.1 a\u0000b")).hasMessageContaining("U+0000");
     }
 
     @Test
-    void mustFitOneReplyLine() {
+    void everyLineMustFitAReplyLine() {
         String text = "x".repeat(510 - "550 5.7.1 ".length());
         assertThat(ReplyText.parse("550 5.7.1 " + text).text()).isEqualTo(text);
         assertThatThrownBy(() -> ReplyText.parse("550 5.7.1 " + text + "x"))
-                .hasMessage("value must fit one SMTP reply line of 510 characters (RFC 5321), not 511");
+                .hasMessage("value must fit SMTP reply lines of 510 characters (RFC 5321); line 1 has 511");
+        assertThatThrownBy(() -> ReplyText.parse("550 5.7.1 short\n" + text + "x"))
+                .hasMessage("value must fit SMTP reply lines of 510 characters (RFC 5321); line 2 has 511");
+    }
+
+    @Test
+    void aNewlineStartsAnotherLineOfAMultiLineReply() {
+        ReplyText r = ReplyText.parse("550 5.7.1 Blocked by local policy\nSee https://example.org/blocked");
+        assertThat(r.text()).isEqualTo("Blocked by local policy\nSee https://example.org/blocked");
+        assertThatThrownBy(() -> ReplyText.parse("550 5.7.1 one\n\nthree"))
+                .hasMessage("value has an empty line 2; every line needs text");
     }
 
     @Test

@@ -17,8 +17,9 @@ import org.postern.config.ListMatch;
  * {@code check_recipient_access}). Each matching entry inserts its own symbol: its score, or the action it forces,
  * with its reply text. Entries are objective evidence, so they may decide at RCPT.
  *
- * <p>Matching is case-insensitive. Names and domains: {@code example.com} matches exactly that name,
- * {@code .example.com} any name below it. Addresses: {@code user@example.com} matches that address.
+ * <p>Matching is case-insensitive. Names and domains match as in Postfix's access maps with its default
+ * {@code parent_domain_matches_subdomains}: {@code example.com} matches that name and every name below it,
+ * {@code .example.com} only the names below it. Addresses: {@code user@example.com} matches that address.
  */
 final class LocalListsCheck implements Check {
 
@@ -77,7 +78,7 @@ final class LocalListsCheck implements Check {
         return CompletableFuture.completedFuture(CheckResult.of(hits));
     }
 
-    /** {@code example.com} exactly, or {@code .example.com} for names below it. */
+    /** {@code example.com}: that name and the names below it; {@code .example.com}: only the names below it. */
     static boolean nameMatches(String pattern, String name) {
         if (name.isEmpty()) {
             return false;
@@ -85,7 +86,7 @@ final class LocalListsCheck implements Check {
         if (pattern.startsWith(".")) {
             return name.endsWith(pattern) && name.length() > pattern.length();
         }
-        return name.equals(pattern);
+        return name.equals(pattern) || name.endsWith("." + pattern);
     }
 
     /** An address pattern ({@code a@b}) matches that address; a domain pattern matches the address's domain. */

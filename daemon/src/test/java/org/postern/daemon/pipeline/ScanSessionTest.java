@@ -57,6 +57,18 @@ class ScanSessionTest {
     }
 
     @Test
+    void aMultiLineReplyGoesOutAsContinuationLines() {
+        var s = new Scan(BASE + """
+                lists:
+                  - {match: sender, value: bad.test, action: reject, reply: "550 5.7.1 Blocked here\\nSee the postmaster"}
+                """);
+        s.connect().helo("mail.remote.test").mail("<x@bad.test>");
+        MilterReply.Response r = s.rcpt("<bob@example.test>");
+        assertThat(((MilterReply.ReplyCode) r).reply().wireText())
+                .isEqualTo("550-5.7.1 Blocked here\r\n550 5.7.1 See the postmaster");
+    }
+
+    @Test
     void forcedSoftRejectAnswersFourHundredAtRcpt() {
         var s = new Scan(BASE + "lists: [{match: helo, value: .dyn.example, action: soft_reject}]\n");
         s.connect().helo("host1.dyn.example").mail("<a@remote.test>");
