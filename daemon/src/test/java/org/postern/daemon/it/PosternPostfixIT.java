@@ -41,6 +41,10 @@ class PosternPostfixIT {
                 value: spammer@bad.test
                 action: reject
                 reply: "550 5.7.1 Sender blocked by local policy"
+              - match: sender
+                value: multi@bad.test
+                action: reject
+                reply: "550 5.7.1 Blocked by local policy\\nAsk postmaster@example.test to let you through"
               - {match: sender, value: later@bad.test, action: soft_reject}
               - {match: sender, value: held@bad.test, action: quarantine}
               - {match: sender, value: dropped@bad.test, action: discard}
@@ -141,6 +145,19 @@ class PosternPostfixIT {
                 WAIT);
         assertThat(deliveredTo("dave").header("Subject")).contains("From a good sender");
         assertThat(postfix.delivered("carol")).isEmpty();
+    }
+
+    @Test
+    void aMultiLineReplyReachesTheClientLineByLine() {
+        try (SmtpClient smtp = SmtpClient.connect(postfix.smtpPort())) {
+            smtp.ehlo("client.remote.test");
+            smtp.mailFrom("multi@bad.test");
+            SmtpClient.Reply rcpt = smtp.rcptTo("carol@example.test");
+            assertThat(rcpt.code()).isEqualTo(550);
+            assertThat(rcpt.lines()).containsExactly("5.7.1 Blocked by local policy",
+                    "5.7.1 Ask postmaster@example.test to let you through");
+            smtp.quit();
+        }
     }
 
     @Test
