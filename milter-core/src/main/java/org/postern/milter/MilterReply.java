@@ -24,7 +24,10 @@ public sealed interface MilterReply {
     }
 
     /** A header or envelope change, allowed only before the final response to end of message. */
-    sealed interface Modification extends MilterReply {}
+    sealed interface Modification extends MilterReply {
+        /** The SMFIF_* action the MTA must have agreed to for this change (mfapi.h; milter-protocol.md §7). */
+        ActionFlag requiredAction();
+    }
 
     Continue CONTINUE = new Continue();
     Accept ACCEPT = new Accept();
@@ -105,6 +108,7 @@ public sealed interface MilterReply {
     record AddHeader(String name, String value) implements Modification {
         public AddHeader { HeaderText.checkName(name); HeaderText.checkValue(value); }
         public char code() { return 'h'; }
+        public ActionFlag requiredAction() { return ActionFlag.ADD_HEADERS; }
     }
 
     /**
@@ -120,6 +124,7 @@ public sealed interface MilterReply {
             HeaderText.checkValue(value);
         }
         public char code() { return 'i'; }
+        public ActionFlag requiredAction() { return ActionFlag.ADD_HEADERS; }
     }
 
     /**
@@ -135,12 +140,14 @@ public sealed interface MilterReply {
             HeaderText.checkValue(value);
         }
         public char code() { return 'm'; }
+        public ActionFlag requiredAction() { return ActionFlag.CHANGE_HEADERS; }
     }
 
     /** SMFIR_ADDRCPT. */
     record AddRecipient(String recipient) implements Modification {
         public AddRecipient { HeaderText.checkNoNul(recipient, "recipient"); }
         public char code() { return '+'; }
+        public ActionFlag requiredAction() { return ActionFlag.ADD_RECIPIENT; }
     }
 
     /** SMFIR_ADDRCPT_PAR: add a recipient with ESMTP arguments. */
@@ -150,12 +157,14 @@ public sealed interface MilterReply {
             HeaderText.checkNoNul(esmtpArgs, "esmtpArgs");
         }
         public char code() { return '2'; }
+        public ActionFlag requiredAction() { return ActionFlag.ADD_RECIPIENT_PAR; }
     }
 
     /** SMFIR_DELRCPT: remove a recipient, spelled as in its RCPT command. */
     record DeleteRecipient(String recipient) implements Modification {
         public DeleteRecipient { HeaderText.checkNoNul(recipient, "recipient"); }
         public char code() { return '-'; }
+        public ActionFlag requiredAction() { return ActionFlag.DELETE_RECIPIENT; }
     }
 
     /** SMFIR_CHGFROM: replace the envelope sender, optionally with ESMTP arguments. */
@@ -165,6 +174,7 @@ public sealed interface MilterReply {
             requireNonNull(esmtpArgs, "esmtpArgs").ifPresent(a -> HeaderText.checkNoNul(a, "esmtpArgs"));
         }
         public char code() { return 'e'; }
+        public ActionFlag requiredAction() { return ActionFlag.CHANGE_FROM; }
     }
 
     /**
@@ -174,11 +184,13 @@ public sealed interface MilterReply {
     record ReplaceBody(ByteBuffer body) implements Modification {
         public ReplaceBody { body = body.asReadOnlyBuffer(); }
         public char code() { return 'b'; }
+        public ActionFlag requiredAction() { return ActionFlag.CHANGE_BODY; }
     }
 
     /** SMFIR_QUARANTINE: put the message on hold (Postfix: the hold queue); the reason is only logged. */
     record Quarantine(String reason) implements Modification {
         public Quarantine { HeaderText.checkNoNul(reason, "reason"); }
         public char code() { return 'q'; }
+        public ActionFlag requiredAction() { return ActionFlag.QUARANTINE; }
     }
 }

@@ -175,7 +175,7 @@ final class MilterSession extends ChannelInboundHandlerAdapter {
             if (command instanceof MilterCommand.Negotiate offer) {
                 negotiate(offer);
             } else {
-                protocolError("expected SMFIC_OPTNEG first, got " + name(command));
+                protocolError("expected SMFIC_OPTNEG first, got " + command.libmilterName());
             }
         } else if (command instanceof MilterCommand.Negotiate) {
             protocolError("SMFIC_OPTNEG again after negotiation (only SMFIC_QUIT_NC starts over)");
@@ -332,7 +332,7 @@ final class MilterSession extends ChannelInboundHandlerAdapter {
             }
             List<Character> refused = new ArrayList<>();
             for (MilterReply.Modification modification : reply.modifications()) {
-                if (negotiated.has(requiredAction(modification))) {
+                if (negotiated.has(modification.requiredAction())) {
                     write(modification);
                 } else {
                     refused.add(modification.code());
@@ -411,52 +411,7 @@ final class MilterSession extends ChannelInboundHandlerAdapter {
 
     /** Whether the MTA waits for a reply to {@code command} (§1, §3.3). */
     private boolean mtaWaitsFor(MilterCommand command) {
-        ProtocolFlag noReply;
-        if (command instanceof MilterCommand.Connect) {
-            noReply = ProtocolFlag.NR_CONNECT;
-        } else if (command instanceof MilterCommand.Helo) {
-            noReply = ProtocolFlag.NR_HELO;
-        } else if (command instanceof MilterCommand.Mail) {
-            noReply = ProtocolFlag.NR_MAIL;
-        } else if (command instanceof MilterCommand.Rcpt) {
-            noReply = ProtocolFlag.NR_RCPT;
-        } else if (command instanceof MilterCommand.Data) {
-            noReply = ProtocolFlag.NR_DATA;
-        } else if (command instanceof MilterCommand.Header) {
-            noReply = ProtocolFlag.NR_HEADER;
-        } else if (command instanceof MilterCommand.EndOfHeaders) {
-            noReply = ProtocolFlag.NR_END_OF_HEADERS;
-        } else if (command instanceof MilterCommand.Body) {
-            noReply = ProtocolFlag.NR_BODY;
-        } else if (command instanceof MilterCommand.Unknown) {
-            noReply = ProtocolFlag.NR_UNKNOWN;
-        } else {
-            // End of message always waits; MACRO, ABORT, QUIT and QUIT_NC never do; OPTNEG is answered elsewhere.
-            return command instanceof MilterCommand.EndOfMessage;
-        }
-        return negotiated != null && !negotiated.has(noReply);
-    }
-
-    /** The SMFIF_* action a modification needs (mfapi.h; milter-protocol.md §7). */
-    private static ActionFlag requiredAction(MilterReply.Modification modification) {
-        if (modification instanceof MilterReply.AddHeader || modification instanceof MilterReply.InsertHeader) {
-            return ActionFlag.ADD_HEADERS;
-        } else if (modification instanceof MilterReply.ChangeHeader) {
-            return ActionFlag.CHANGE_HEADERS;
-        } else if (modification instanceof MilterReply.AddRecipient) {
-            return ActionFlag.ADD_RECIPIENT;
-        } else if (modification instanceof MilterReply.AddRecipientWithArgs) {
-            return ActionFlag.ADD_RECIPIENT_PAR;
-        } else if (modification instanceof MilterReply.DeleteRecipient) {
-            return ActionFlag.DELETE_RECIPIENT;
-        } else if (modification instanceof MilterReply.ChangeSender) {
-            return ActionFlag.CHANGE_FROM;
-        } else if (modification instanceof MilterReply.ReplaceBody) {
-            return ActionFlag.CHANGE_BODY;
-        } else if (modification instanceof MilterReply.Quarantine) {
-            return ActionFlag.QUARANTINE;
-        }
-        throw new IllegalStateException("no action for " + modification);
+        return negotiated != null && command.expectsReply(negotiated.protocol());
     }
 
     // -- ending ------------------------------------------------------------------------------------------------------
@@ -539,7 +494,7 @@ final class MilterSession extends ChannelInboundHandlerAdapter {
     /** Our bug (a filter failed): logged once, with its stack, at ERROR; the caller takes the safe answer. */
     private void filterFailed(MilterCommand event, Throwable error, String outcome) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        LOG.log(Level.ERROR, peer() + ": filter failed at " + name(event) + "; " + outcome, cause);
+        LOG.log(Level.ERROR, peer() + ": filter failed at " + event.libmilterName() + "; " + outcome, cause);
     }
 
     /** Names this connection in log lines: {@code milter session 12 from 127.0.0.1:41234}. */
@@ -559,27 +514,5 @@ final class MilterSession extends ChannelInboundHandlerAdapter {
             }
         }
         return null;
-    }
-
-    /** The libmilter name of a command, for log lines. */
-    static String name(MilterCommand command) {
-        return switch (command.code()) {
-            case 'O' -> "SMFIC_OPTNEG";
-            case 'D' -> "SMFIC_MACRO";
-            case 'C' -> "SMFIC_CONNECT";
-            case 'H' -> "SMFIC_HELO";
-            case 'M' -> "SMFIC_MAIL";
-            case 'R' -> "SMFIC_RCPT";
-            case 'T' -> "SMFIC_DATA";
-            case 'L' -> "SMFIC_HEADER";
-            case 'N' -> "SMFIC_EOH";
-            case 'B' -> "SMFIC_BODY";
-            case 'E' -> "SMFIC_BODYEOB";
-            case 'A' -> "SMFIC_ABORT";
-            case 'Q' -> "SMFIC_QUIT";
-            case 'K' -> "SMFIC_QUIT_NC";
-            case 'U' -> "SMFIC_UNKNOWN";
-            default -> "command '" + command.code() + "'";
-        };
     }
 }
