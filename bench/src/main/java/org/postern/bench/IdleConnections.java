@@ -305,7 +305,10 @@ public final class IdleConnections {
      */
     private static void serve() {
         var address = new InetSocketAddress("127.0.0.1", 0);
-        try (MilterServer server = MilterServer.start(address, MilterLimits.DEFAULT, new NoOpFilterFactory());
+        MilterLimits d = MilterLimits.DEFAULT;
+        // No connection cap here: the program measures how many the heap holds, not milter.max_connections.
+        var limits = new MilterLimits(d.maxFrameBytes(), d.progressInterval(), d.negotiationTimeout(), 1_000_000);
+        try (MilterServer server = MilterServer.start(address, limits, new NoOpFilterFactory());
              BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             System.out.println("port=" + server.localAddress().getPort());
             System.out.flush();

@@ -52,7 +52,8 @@ public final class Postern implements AutoCloseable {
         createStateDir(config.stateDir());
         ScanPipeline pipeline = new ScanPipeline(settings);
         MilterConfig m = config.milter();
-        MilterLimits limits = new MilterLimits(m.maxFrameBytes(), m.progressInterval(), m.negotiationTimeout());
+        MilterLimits limits = new MilterLimits(m.maxFrameBytes(), m.progressInterval(), m.negotiationTimeout(),
+                m.maxConnections());
         InetSocketAddress listen = new InetSocketAddress(m.listen().host(), m.listen().port());
         MilterServer server = MilterServer.start(listen, limits, pipeline);
         LOG.info("{} serving the milter on {}:{}, state in {}", Version.CURRENT,

@@ -85,6 +85,7 @@ public final class MilterServer implements AutoCloseable {
         ChannelGroup channels = new DefaultChannelGroup("milter connections", GlobalEventExecutor.INSTANCE);
         AtomicInteger openConnections = new AtomicInteger();
         AtomicLong sessionIds = new AtomicLong();
+        RefusalLog refused = new RefusalLog();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -95,6 +96,11 @@ public final class MilterServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (openConnections.get() >= limits.maxConnections()) {
+                            refused.warn(ch, limits.maxConnections());
+                            ch.close();
+                            return;
+                        }
                         openConnections.incrementAndGet();
                         ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
                         channels.add(ch);
@@ -140,6 +146,29 @@ public final class MilterServer implements AutoCloseable {
         channels.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         shutdown(boss, workers);
         LOG.log(System.Logger.Level.INFO, () -> "milter server on " + localAddress + " stopped");
+    }
+
+    /**
+     * One WARN per refused connection would flood the log exactly when the server is overloaded; this writes at most
+     * one line per {@link #INTERVAL_NANOS}, counting the refusals in between.
+     */
+    private static final class RefusalLog {
+        private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+        private final AtomicLong lastNanos = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
+        private final AtomicLong suppressed = new AtomicLong();
+
+        void warn(Channel ch, int max) {
+            long now = System.nanoTime();
+            long last = lastNanos.get();
+            if (now - last >= INTERVAL_NANOS && lastNanos.compareAndSet(last, now)) {
+                long more = suppressed.getAndSet(0);
+                LOG.log(System.Logger.Level.WARNING, () -> "refusing milter connection from " + ch.remoteAddress()
+                        + ": " + max + " connections open (milter.max_connections)"
+                        + (more > 0 ? "; " + more + " more refused since the last warning" : ""));
+            } else {
+                suppressed.incrementAndGet();
+            }
+        }
     }
 
     private static void shutdown(EventLoopGroup boss, EventLoopGroup workers) {

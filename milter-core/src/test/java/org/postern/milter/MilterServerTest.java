@@ -118,6 +118,30 @@ class MilterServerTest {
     }
 
     @Test
+    void refusesConnectionsBeyondTheLimitAndServesAgainWhenOneCloses() {
+        var limits = new MilterLimits(1 << 20, java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(30), 2);
+        var serverLog = LogCapture.of(MilterServer.class);
+        try (serverLog; MilterServer server = MilterServer.start(ANY_PORT, limits, factory);
+             MilterTestClient one = MilterTestClient.connect(server.localAddress());
+             MilterTestClient two = MilterTestClient.connect(server.localAddress())) {
+            one.negotiate(MilterTestClient.POSTFIX_OFFER);
+            two.negotiate(MilterTestClient.POSTFIX_OFFER);
+            try (MilterTestClient third = MilterTestClient.connect(server.localAddress())) {
+                assertTrue(third.closedByPeer());
+            }
+            assertThat(serverLog.messages(Level.WARNING)).singleElement().asString()
+                    .contains("2 connections open (milter.max_connections)");
+            one.send(new MilterCommand.Quit());
+            assertTrue(one.closedByPeer());
+            awaitTrue(() -> server.openConnections() == 1);
+            try (MilterTestClient fourth = MilterTestClient.connect(server.localAddress())) {
+                assertEquals(new MilterReply.Negotiation(6, 0x1, 0, Map.of()),
+                        fourth.negotiate(MilterTestClient.POSTFIX_OFFER));
+            }
+        }
+    }
+
+    @Test
     void closeEndsOpenConnectionsAndClosesTheirFilters() throws InterruptedException {
         MilterServer server = MilterServer.start(ANY_PORT, MilterLimits.DEFAULT, factory);
         try (MilterTestClient one = MilterTestClient.connect(server.localAddress());
