@@ -72,7 +72,7 @@ public class CodecBenchmark {  // not final: JMH generates a subclass of each @S
     /** Conversations per JMH invocation, so that handing the batch to the loop thread costs next to nothing. */
     static final int CONVERSATIONS = 100;
     static final MilterLimits LIMITS = MilterLimits.DEFAULT;
-    static final SessionInfo INFO = new SessionInfo(1, InetSocketAddress.createUnresolved("mta.example.test", 41234));
+    static final SessionInfo INFO = new SessionInfo(1, InetSocketAddress.createUnresolved("mta.example.test", 41234), Runnable::run);
 
     private final InboundSink commandSink = new InboundSink();
     private final OutboundSink replySink = new OutboundSink();

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * text forms (with {@code ::} and a trailing dotted quad) and strict dotted quads (no leading zeros, which some parsers
  * read as octal). Zone ids ({@code fe80::1%eth0}) are rejected: they mean nothing in a mail filter's lists.
  */
-final class IpLiteral {
+public final class IpLiteral {
 
     private static final Pattern DOTTED_QUAD =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
@@ -24,7 +24,7 @@ final class IpLiteral {
     }
 
     /** The address, or empty if {@code text} is not an IPv4 or IPv6 literal. Never performs a lookup. */
-    static Optional<InetAddress> parse(String text) {
+    public static Optional<InetAddress> parse(String text) {
         byte[] bytes = text.indexOf(':') >= 0 ? parseIpv6(text) : parseIpv4(text);
         return bytes == null ? Optional.empty() : Optional.of(of(bytes));
     }

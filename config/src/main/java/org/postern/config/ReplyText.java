@@ -65,6 +65,13 @@ public record ReplyText(int code, String enhancedStatus, String text) {
                         "must be printable US-ASCII, lines separated by \\n; character U+%04X at position %d %s is not",
                         (int) line.charAt(bad), bad + 1, where));
             }
+            // POSTFIX: milter8_valid_smtp_reply() reads a digit after "550 " as an enhanced status code and refuses
+            // the reply unless its class matches ("550 10 points" is malformed); then Postfix fails the milter open.
+            if (enhancedStatus.isEmpty() && !line.isEmpty() && Character.isDigit(line.charAt(0))) {
+                throw InvalidValueException.ofValue("must not start its text with a digit unless it has an enhanced"
+                        + " status code (Postfix would take \"" + line.split(" ", 2)[0] + "\" for one and refuse the"
+                        + " reply); write \"" + code + " " + code / 100 + ".7.1 " + line + "\"");
+            }
             int length = 4 + (enhancedStatus.isEmpty() ? 0 : enhancedStatus.length() + 1) + line.length();
             if (length > MAX_LINE) {
                 throw InvalidValueException.ofValue("must fit SMTP reply lines of " + MAX_LINE

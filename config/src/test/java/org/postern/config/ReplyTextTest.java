@@ -110,6 +110,15 @@ class ReplyTextTest {
     }
 
     @Test
+    void textWithoutEnhancedStatusMustNotStartWithADigit() {
+        assertThatThrownBy(() -> ReplyText.parse("550 10 points of spam"))
+                .hasMessageContaining("must not start its text with a digit")
+                .hasMessageContaining("550 5.7.1 10 points of spam");
+        assertThat(ReplyText.parse("550 5.7.1 10 points of spam").text()).isEqualTo("10 points of spam");
+        assertThat(ReplyText.parse("550 Ten points").text()).isEqualTo("Ten points");
+    }
+
+    @Test
     void aNewlineStartsAnotherLineOfAMultiLineReply() {
         ReplyText r = ReplyText.parse("550 5.7.1 Blocked by local policy\nSee https://example.org/blocked");
         assertThat(r.text()).isEqualTo("Blocked by local policy\nSee https://example.org/blocked");

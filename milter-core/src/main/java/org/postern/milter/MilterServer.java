@@ -104,7 +104,7 @@ public final class MilterServer implements AutoCloseable {
                         openConnections.incrementAndGet();
                         ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
                         channels.add(ch);
-                        var info = new SessionInfo(sessionIds.incrementAndGet(), ch.remoteAddress());
+                        var info = new SessionInfo(sessionIds.incrementAndGet(), ch.remoteAddress(), ch.eventLoop());
                         ch.pipeline().addLast(new MilterCommandDecoder(limits), MilterReplyEncoder.INSTANCE,
                                 new MilterSession(factory, limits, info));
                     }

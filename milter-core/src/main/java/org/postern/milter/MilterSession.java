@@ -340,7 +340,7 @@ final class MilterSession extends ChannelInboundHandlerAdapter {
             }
             if (!refused.isEmpty()) {
                 // libmilter's smfi_* functions refuse an action that was not negotiated; so do we.
-                LOG.log(Level.ERROR, () -> peer() + ": filter asked for modifications " + refused
+                LOG.log(Level.WARNING, () -> peer() + ": filter asked for modifications " + refused
                         + " whose actions were not negotiated " + negotiated.actions() + "; dropped them");
             }
             write(reply.response());

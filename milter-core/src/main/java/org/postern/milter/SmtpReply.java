@@ -40,6 +40,12 @@ public record SmtpReply(int code, Optional<String> enhancedStatus, List<String> 
             throw new IllegalArgumentException("reply needs at least one line of text");
         }
         for (String line : lines) {
+            // POSTFIX: milter8_valid_smtp_reply() takes a digit after "550 " for an enhanced status code and refuses
+            // the reply when it does not match; the milter then counts as failed.
+            if (enhancedStatus.isEmpty() && !line.isEmpty() && Character.isDigit(line.charAt(0))) {
+                throw new IllegalArgumentException("reply text without an enhanced status code must not start with a"
+                        + " digit: '" + line + "'");
+            }
             for (int i = 0; i < line.length(); i++) {
                 char c = line.charAt(i);
                 if (c < 0x20 || c > 0x7e) {

@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 final class SessionHarness {
 
     static final MilterLimits LIMITS = new MilterLimits(1 << 20, Duration.ofSeconds(10), Duration.ofSeconds(30), 4096);
-    static final SessionInfo INFO = new SessionInfo(7, InetSocketAddress.createUnresolved("mta.example.test", 4242));
+    static final SessionInfo INFO = new SessionInfo(7, InetSocketAddress.createUnresolved("mta.example.test", 4242), Runnable::run);
 
     /** A filter that records each call (and its macros and thread) and answers from a script. */
     static final class ScriptedFilter implements MilterFilter {

@@ -43,6 +43,12 @@ public interface Check {
         return NOTHING;
     }
 
+    /** The headers are complete (DKIM key lookups start here); joined at end of message. */
+    default CompletionStage<CheckResult> endOfHeaders(ConnectionFacts connection, Envelope envelope,
+                                                      ReceivedHeaders headers) {
+        return NOTHING;
+    }
+
     default CompletionStage<CheckResult> endOfMessage(ConnectionFacts connection, Envelope envelope,
                                                        ReceivedHeaders headers) {
         return NOTHING;

@@ -31,14 +31,14 @@ final class CheckGuard {
      */
     CompletableFuture<CheckResult> start(Check check, Stage stage, Duration budget,
                                          Supplier<CompletionStage<CheckResult>> hook) {
-        CompletionStage<CheckResult> started;
+        CompletableFuture<CheckResult> started;
         try {
-            started = hook.get();
-        } catch (RuntimeException | Error bug) {
+            started = java.util.Objects.requireNonNull(hook.get(), "hook returned null").toCompletableFuture();
+        } catch (RuntimeException bug) {
             logBug(check, stage, bug);
             return CompletableFuture.completedFuture(temperror(check, "internal_error"));
         }
-        return started.toCompletableFuture()
+        return started
                 .handle((result, failure) -> {
                     if (failure != null) {
                         logBug(check, stage, failure);

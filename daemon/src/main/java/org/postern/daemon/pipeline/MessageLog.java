@@ -19,11 +19,12 @@ final class MessageLog {
     private MessageLog() {}
 
     static void message(String queueId, long session, MessageVerdict verdict, ConnectionFacts connection,
-                        Envelope envelope, long elapsedNanos) {
-        LOG.info("qid={} session={} action={} score={} ip={} from=<{}> rcpt={} outgoing={} symbols={} time_ms={}",
+                        Envelope envelope, boolean headersTruncated, long elapsedNanos) {
+        LOG.info("qid={} session={} action={} score={} ip={} from=<{}> rcpt={} outgoing={} symbols={}{} time_ms={}",
                 queueId, session, verdict.action().logName(), score(verdict.score()), ip(connection),
                 safe(envelope.sender()), envelope.recipients().size(), envelope.outgoing(),
-                symbols(verdict.symbols()), elapsedNanos / 1_000_000);
+                symbols(verdict.symbols()), headersTruncated ? " headers_truncated=true" : "",
+                elapsedNanos / 1_000_000);
     }
 
     static void refusedRecipient(String queueId, long session, MessageVerdict verdict, ConnectionFacts connection,

@@ -7,10 +7,5 @@ public enum Stage {
     MAIL,
     RCPT,
     END_OF_HEADERS,
-    END_OF_MESSAGE;
-
-    /** Whether evidence of this stage is known before DATA, and so may decide an RCPT-stage verdict. */
-    public boolean isPreData() {
-        return this.compareTo(RCPT) <= 0;
-    }
+    END_OF_MESSAGE
 }

@@ -256,6 +256,91 @@ class ScanSessionTest {
         }
     }
 
+    @Test
+    void anAllowedRecipientDoesNotExemptTheOthers() {
+        var s = new Scan(BASE + """
+                lists:
+                  - {match: client, value: 192.0.2.0/24, score: 20}
+                  - {match: recipient, value: abuse@example.test, action: accept}
+                """);
+        s.connect().helo("h").mail("<a@remote.test>");
+        assertThat(s.rcpt("<abuse@example.test>")).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.rcpt("<victim@example.test>")).isInstanceOf(MilterReply.ReplyCode.class);
+    }
+
+    @Test
+    void aRecipientsAcceptAppliesToTheMessageOnlyWhenEveryRecipientHasOne() {
+        String lists = BASE + """
+                lists:
+                  - {match: client, value: 192.0.2.0/24, score: 9}
+                  - {match: recipient, value: abuse@example.test, action: accept}
+                """;
+        var mixed = new Scan(lists);
+        mixed.connect().helo("h").mail("<a@remote.test>").rcpt("<abuse@example.test>");
+        mixed.rcpt("<other@example.test>");
+        assertThat(mixed.header(mixed.eom(), "X-Postern-Symbols")).contains("action=rewrite_subject");
+
+        var onlyAllowed = new Scan(lists);
+        onlyAllowed.connect().helo("h").mail("<a@remote.test>").rcpt("<abuse@example.test>");
+        assertThat(onlyAllowed.header(onlyAllowed.eom(), "X-Postern-Symbols")).contains("action=no_action");
+    }
+
+    @Test
+    void rcptRefusesOnlyWhenTheHighestReachedThresholdIsARefusal() {
+        var s = new Scan(BASE + """
+                actions: {reject: 15, discard: 20}
+                lists: [{match: client, value: 192.0.2.10, score: 25}]
+                """);
+        s.connect().helo("h").mail("<a@remote.test>");
+        assertThat(s.rcpt("<b@example.test>")).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.eom().response()).isEqualTo(MilterReply.DISCARD);
+    }
+
+    @Test
+    void forgedResultsAfterTheHeaderMemoryCapAreStillRemoved() {
+        var s = new Scan(BASE);
+        s.connect().helo("h").mail("<a@remote.test>").rcpt("<b@example.test>");
+        s.header("X-Filler", " " + "x".repeat((int) ScanSession.MAX_HEADER_BYTES));
+        s.header("Authentication-Results", " mx.example.test; spf=pass " + "y".repeat(60_000));
+        s.header("Authentication-Results", " mx.example.test; dkim=pass");
+        assertThat(s.eom().modifications()).containsSubsequence(
+                new MilterReply.ChangeHeader(2, "Authentication-Results", ""),
+                new MilterReply.ChangeHeader(1, "Authentication-Results", ""));
+    }
+
+    @Test
+    void aHookThatReturnsNullBecomesItsTemperrorAndTheOtherChecksStillCount() {
+        Check nullish = new TestCheck() {
+            @Override
+            public CompletionStage<CheckResult> endOfMessage(ConnectionFacts c, Envelope e, ReceivedHeaders h) {
+                return null;
+            }
+        };
+        var s = new Scan(BASE + "lists: [{match: sender, value: remote.test, score: 7}]\n", nullish);
+        s.connect().helo("h").mail("<a@remote.test>").rcpt("<b@example.test>");
+        s.header("Authentication-Results", " mx.example.test; spf=pass");
+        EndOfMessageReply eom = s.eom();
+        assertThat(eom.modifications()).contains(new MilterReply.ChangeHeader(1, "Authentication-Results", ""));
+        assertThat(s.header(eom, "X-Postern-Symbols")).contains("TEST_TEMPERROR").contains("LOCAL_SENDER_BLOCK");
+    }
+
+    @Test
+    void endOfHeadersHooksSeeTheHeadersAndCountAtEndOfMessage() {
+        Check headerCheck = new TestCheck() {
+            @Override
+            public CompletionStage<CheckResult> endOfHeaders(ConnectionFacts c, Envelope e, ReceivedHeaders h) {
+                String subject = h.first("Subject").map(ReceivedHeaders.Field::unfoldedValue).orElse("");
+                return CompletableFuture.completedFuture(CheckResult.of(List.of(
+                        Symbol.scored("TEST_SUBJECT", 6.5, subject, false))));
+            }
+        };
+        var s = new Scan(BASE, headerCheck);
+        s.connect().helo("h").mail("<a@remote.test>").rcpt("<b@example.test>");
+        s.header("Subject", " win\n\tbig");
+        s.filter.endOfHeaders(s.macros);
+        assertThat(s.header(s.eom(), "X-Postern-Symbols")).contains("TEST_SUBJECT(6.50){win?big}");
+    }
+
     /** RFC 5322 §2.2.3 unfolding. */
     private static String unfolded(String value) {
         return value.replace("\n\t", " ");
@@ -285,7 +370,7 @@ class ScanSessionTest {
             var config = ConfigLoader.parse(withSymbols, "test.yml");
             PipelineSettings settings = PipelineSettings.compile(config, "mx.example.test", "Postern test",
                     List.of(extra));
-            filter = new ScanPipeline(settings).newFilter(new SessionInfo(1, null));
+            filter = new ScanPipeline(settings).newFilter(new SessionInfo(1, null, Runnable::run));
             filter.negotiated(new Negotiated(6, EnumSet.allOf(ActionFlag.class),
                     EnumSet.of(ProtocolFlag.HDR_LEADSPC)));
         }
