@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  *
  * @param match  what to compare; required, never null
  * @param value  what to compare with; required, never null. Client: {@code 192.0.2.7}, {@code 192.0.2.0/24},
- *               {@code 2001:db8::/32}. Helo: {@code mail.example.com}, or {@code .example.com} for subdomains. Sender
- *               and recipient: {@code user@example.com}, {@code example.com}, or {@code .example.com} for the domain
- *               and its subdomains.
+ *               {@code 2001:db8::/32}. Helo: a name. Sender and recipient: {@code user@example.com} or a domain.
+ *               Names and domains match as in Postfix's access maps: {@code example.com} that name and the names
+ *               below it, {@code .example.com} only the names below it.
  * @param action what to do with a matching message; accept, reject, soft_reject, quarantine or discard
  * @param score  what to add to the total score of a matching message; finite; negative means "trust more"
  * @param reply  the SMTP reply for reject or soft_reject instead of {@code actions.reject_reply} /

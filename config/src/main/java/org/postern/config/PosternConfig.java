@@ -30,25 +30,48 @@ import java.util.regex.Pattern;
  * @param symbols    result kind id (lower-case words joined by dots, such as {@code lists.temperror}) → symbol name,
  *                   score and description; YAML {@code symbols}. The given entries replace the built-in entries with
  *                   the same id, and the other built-in entries stay, so this map always holds every built-in id;
- *                   sorted by id. Which ids exist is checked by the daemon, which knows the checks.
+ *                   sorted by id. An id that is not built in is an error: the built-in map lists every result
+ *                   kind the daemon's checks produce.
  * @param lists      local allow/block list entries, in file order; YAML {@code lists}, default empty
+ * @param dns        the DNS resolver the checks share; YAML {@code dns}
+ * @param spf        SPF on incoming mail; YAML {@code spf}
+ * @param rbl        DNS blocklists; YAML {@code rbl}
  * @throws IllegalArgumentException if a value breaks a rule; the message names the YAML key
  */
 public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String> authservId, OutgoingConfig outgoing,
         ScanConfig scan, ActionsConfig actions, HeadersConfig headers, Map<String, SymbolConfig> symbols,
-        List<ListEntry> lists) {
+        List<ListEntry> lists, DnsConfig dns, SpfConfig spf, RblConfig rbl) {
 
-    /** The symbols every configuration has, which {@code symbols} entries may override. */
-    static final Map<String, SymbolConfig> BUILT_IN_SYMBOLS = Map.of(
-            "lists.temperror",
-            new SymbolConfig("LOCAL_LISTS_TEMPERROR", 0.0, "local allow/block lists could not be evaluated"));
+    /**
+     * The symbols every configuration has, which {@code symbols} entries may override: one entry per result kind that
+     * a check produces. Scores follow rspamd's and SpamAssassin's long-tested defaults; DNS trouble scores 0, so a
+     * broken resolver never turns mail into spam.
+     */
+    static final Map<String, SymbolConfig> BUILT_IN_SYMBOLS = Map.ofEntries(
+            Map.entry("lists.temperror",
+                    new SymbolConfig("LOCAL_LISTS_TEMPERROR", 0.0, "local allow/block lists could not be evaluated")),
+            Map.entry("spf.pass", new SymbolConfig("SPF_PASS", -0.2, "SPF: the client may send for the domain")),
+            Map.entry("spf.fail", new SymbolConfig("SPF_FAIL", 1.0, "SPF: the domain says the client may not send")),
+            Map.entry("spf.softfail",
+                    new SymbolConfig("SPF_SOFTFAIL", 0.5, "SPF: the domain says the client probably may not send")),
+            Map.entry("spf.neutral", new SymbolConfig("SPF_NEUTRAL", 0.0, "SPF: the domain makes no assertion")),
+            Map.entry("spf.none", new SymbolConfig("SPF_NONE", 0.0, "SPF: no record, or no domain to check")),
+            Map.entry("spf.permerror", new SymbolConfig("SPF_PERMERROR", 0.0, "SPF: the domain's record is broken")),
+            Map.entry("spf.temperror", new SymbolConfig("SPF_TEMPERROR", 0.0, "SPF: DNS failed or timed out")),
+            Map.entry("rbl.temperror",
+                    new SymbolConfig("RBL_TEMPERROR", 0.0, "a blocklist lookup failed or timed out")),
+            Map.entry("rbl.broken", new SymbolConfig("RBL_BROKEN", 0.0,
+                    "a blocklist refused the query or answered outside 127.0.0.0/8; see the list's counters")),
+            Map.entry("rbl.unmapped", new SymbolConfig("RBL_LISTED_UNMAPPED", 0.0,
+                    "a blocklist listed the client with a code no configured rule maps")));
 
     private static final Pattern RESULT_KIND = Pattern.compile("[a-z0-9_]+(\\.[a-z0-9_]+)*");
     // RFC 2045 §5.1 token: printable US-ASCII except space and tspecials ()<>@,;:\"/[]?=
     private static final Pattern TOKEN = Pattern.compile("[!#-'*+\\-.0-9A-Z^-~]+");
 
     // Last: the constructor it calls reads the constants above.
-    static final PosternConfig DEFAULTS = new PosternConfig(null, null, null, null, null, null, null, null, null);
+    static final PosternConfig DEFAULTS =
+            new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null);
 
     public PosternConfig {
         milter = orDefault(milter, MilterConfig.DEFAULTS);
@@ -68,6 +91,9 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
         headers = orDefault(headers, HeadersConfig.DEFAULTS);
         symbols = mergeSymbols(orDefault(symbols, Map.of()));
         lists = Checks.listOf("lists", orDefault(lists, List.of()));
+        dns = orDefault(dns, DnsConfig.DEFAULTS);
+        spf = orDefault(spf, SpfConfig.DEFAULTS);
+        rbl = orDefault(rbl, RblConfig.DEFAULTS);
     }
 
     /**
@@ -77,14 +103,15 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
      */
     public PosternConfig withStateDir(Path stateDir) {
         return new PosternConfig(milter, requireNonNull(stateDir, "stateDir"), authservId, outgoing, scan, actions,
-                headers, symbols, lists);
+                headers, symbols, lists, dns, spf, rbl);
     }
 
     /** This configuration with another milter listen address, for a command-line override. */
     public PosternConfig withListen(HostPort listen) {
         var m = new MilterConfig(requireNonNull(listen, "listen"), milter.maxFrameBytes(), milter.progressInterval(),
                 milter.negotiationTimeout(), milter.maxConnections());
-        return new PosternConfig(m, stateDir, authservId, outgoing, scan, actions, headers, symbols, lists);
+        return new PosternConfig(m, stateDir, authservId, outgoing, scan, actions, headers, symbols, lists, dns, spf,
+                rbl);
     }
 
     private static Map<String, SymbolConfig> mergeSymbols(Map<String, SymbolConfig> given) {
@@ -94,6 +121,11 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
                 String key = String.valueOf(e.getKey());
                 throw new InvalidValueException(List.of("symbols", key), "is not a result kind id: use lower-case"
                         + " words joined by dots, such as lists.temperror", List.of("symbols", key), true);
+            }
+            if (!BUILT_IN_SYMBOLS.containsKey(e.getKey())) {
+                throw new InvalidValueException(List.of("symbols", e.getKey()), "is not a result kind any check"
+                        + " produces; valid kinds: " + String.join(", ", new TreeMap<>(BUILT_IN_SYMBOLS).keySet()),
+                        List.of("symbols", e.getKey()), true);
             }
             if (e.getValue() == null) {
                 throw new InvalidValueException(List.of("symbols", e.getKey()), "must not be empty",

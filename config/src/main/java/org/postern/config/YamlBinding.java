@@ -64,7 +64,10 @@ final class YamlBinding {
             OutgoingConfig.class, OutgoingConfig.DEFAULTS,
             ScanConfig.class, ScanConfig.DEFAULTS,
             ActionsConfig.class, ActionsConfig.DEFAULTS,
-            HeadersConfig.class, HeadersConfig.DEFAULTS);
+            HeadersConfig.class, HeadersConfig.DEFAULTS,
+            DnsConfig.class, DnsConfig.DEFAULTS,
+            SpfConfig.class, SpfConfig.DEFAULTS,
+            RblConfig.class, RblConfig.DEFAULTS);
 
     // Immutable once built, and thread-safe.
     private static final ObjectMapper MAPPER = build();
@@ -105,6 +108,7 @@ final class YamlBinding {
         module.addDeserializer(Path.class, new TextDeserializer<>(Path.class, YamlBinding::path, false));
         module.addDeserializer(ListMatch.class, enumDeserializer(ListMatch.class));
         module.addDeserializer(ListAction.class, enumDeserializer(ListAction.class));
+        module.addDeserializer(RblCheck.class, enumDeserializer(RblCheck.class));
         return YAMLMapper.builder(factory)
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

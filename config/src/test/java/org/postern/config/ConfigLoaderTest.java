@@ -82,7 +82,7 @@ class ConfigLoaderTest {
         assertThat(a.subjectPrefix()).isEqualTo("***SPAM*** ");
         assertThat(a.quarantineReason()).isEqualTo("Postern: quarantined as spam");
         assertThat(d.headers()).isEqualTo(new HeadersConfig(true, "X-Postern-Symbols", true, true));
-        assertThat(d.symbols()).containsOnlyKeys("lists.temperror");
+        assertThat(d.symbols()).isEqualTo(PosternConfig.BUILT_IN_SYMBOLS);
         assertThat(d.symbols().get("lists.temperror")).isEqualTo(new SymbolConfig("LOCAL_LISTS_TEMPERROR", 0.0,
                 "local allow/block lists could not be evaluated"));
         assertThat(d.lists()).isEmpty();
@@ -90,7 +90,7 @@ class ConfigLoaderTest {
 
     @Test
     void nullComponentsMeanDefaults() {
-        assertThat(new PosternConfig(null, null, null, null, null, null, null, null, null))
+        assertThat(new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null))
                 .isEqualTo(ConfigLoader.defaults());
     }
 
@@ -159,7 +159,7 @@ class ConfigLoaderTest {
                 OptionalDouble.empty(), ReplyText.parse("554 5.7.0 Go away"), new ReplyText(450, "", "Later"),
                 ReplyText.parse("421 4.7.0 Slow down"), "", "held"));
         assertThat(c.headers()).isEqualTo(new HeadersConfig(false, "X-Filter", false, false));
-        assertThat(c.symbols()).containsOnlyKeys("lists.temperror", "spf.fail");
+        assertThat(c.symbols()).containsKeys("lists.temperror", "spf.fail", "spf.pass");
         assertThat(c.symbols().get("spf.fail")).isEqualTo(new SymbolConfig("SPF_FAIL", 1.0, "SPF says fail"));
         assertThat(c.lists()).containsExactly(
                 new ListEntry(ListMatch.CLIENT, "192.0.2.0/24", Optional.of(ListAction.ACCEPT), OptionalDouble.empty(),
@@ -213,8 +213,17 @@ class ConfigLoaderTest {
     @Test
     void symbolsEntryReplacesTheBuiltInOne() {
         PosternConfig c = parse("symbols:\n  lists.temperror:\n    name: LISTS_BROKEN\n    score: 0.5\n");
-        assertThat(c.symbols()).containsOnlyKeys("lists.temperror");
+        assertThat(c.symbols()).containsOnlyKeys(PosternConfig.BUILT_IN_SYMBOLS.keySet());
         assertThat(c.symbols().get("lists.temperror")).isEqualTo(new SymbolConfig("LISTS_BROKEN", 0.5, ""));
+        assertThat(c.symbols().get("spf.fail")).isEqualTo(PosternConfig.BUILT_IN_SYMBOLS.get("spf.fail"));
+    }
+
+    @Test
+    void aResultKindNoCheckProducesPointsAtTheKeyAndNamesTheValidOnes() {
+        assertError("symbols:\n  spf.fial: {name: SPF_FAIL}\n", 2, 3,
+                "symbols.spf.fial is not a result kind any check produces; valid kinds: lists.temperror,"
+                        + " rbl.broken, rbl.temperror, rbl.unmapped, spf.fail, spf.neutral, spf.none, spf.pass,"
+                        + " spf.permerror, spf.softfail, spf.temperror");
     }
 
     @Test
@@ -302,7 +311,7 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKeyListsTheValidKeys() {
         assertError("# comment\nmilter: {}\nbogus: 1\n", 3, 1, "unknown key bogus; valid keys at the top level:"
-                + " actions, authserv_id, headers, lists, milter, outgoing, scan, state_dir, symbols");
+                + " actions, authserv_id, dns, headers, lists, milter, outgoing, rbl, scan, spf, state_dir, symbols");
     }
 
     @Test

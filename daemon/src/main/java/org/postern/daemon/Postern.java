@@ -9,6 +9,7 @@ import org.postern.config.MilterConfig;
 import org.postern.config.PosternConfig;
 import org.postern.daemon.pipeline.PipelineSettings;
 import org.postern.daemon.pipeline.ScanPipeline;
+import org.postern.dns.DnsResolver;
 import org.postern.milter.MilterLimits;
 import org.postern.milter.MilterServer;
 import org.slf4j.Logger;
@@ -29,11 +30,14 @@ public final class Postern implements AutoCloseable {
 
     private final ScanPipeline pipeline;
     private final MilterServer server;
+    private final DnsResolver dns;
     private final String hostName;
     private volatile PosternConfig config;
 
-    private Postern(PosternConfig config, ScanPipeline pipeline, MilterServer server, String hostName) {
+    private Postern(PosternConfig config, DnsResolver dns, ScanPipeline pipeline, MilterServer server,
+                    String hostName) {
         this.config = config;
+        this.dns = dns;
         this.pipeline = pipeline;
         this.server = server;
         this.hostName = hostName;
@@ -48,17 +52,22 @@ public final class Postern implements AutoCloseable {
      */
     public static Postern start(PosternConfig config) {
         String hostName = HostName.local();
-        PipelineSettings settings = PipelineSettings.compile(config, hostName, Version.CURRENT);
         createStateDir(config.stateDir());
-        ScanPipeline pipeline = new ScanPipeline(settings);
-        MilterConfig m = config.milter();
-        MilterLimits limits = new MilterLimits(m.maxFrameBytes(), m.progressInterval(), m.negotiationTimeout(),
-                m.maxConnections());
-        InetSocketAddress listen = new InetSocketAddress(m.listen().host(), m.listen().port());
-        MilterServer server = MilterServer.start(listen, limits, pipeline);
-        LOG.info("{} serving the milter on {}:{}, state in {}", Version.CURRENT,
-                server.localAddress().getHostString(), server.localAddress().getPort(), config.stateDir());
-        return new Postern(config, pipeline, server, hostName);
+        DnsResolver dns = DnsSetup.resolver(config.dns());
+        try {
+            ScanPipeline pipeline = new ScanPipeline(PipelineSettings.compile(config, dns, hostName, Version.CURRENT));
+            MilterConfig m = config.milter();
+            MilterLimits limits = new MilterLimits(m.maxFrameBytes(), m.progressInterval(), m.negotiationTimeout(),
+                    m.maxConnections());
+            InetSocketAddress listen = new InetSocketAddress(m.listen().host(), m.listen().port());
+            MilterServer server = MilterServer.start(listen, limits, pipeline);
+            LOG.info("{} serving the milter on {}:{}, state in {}", Version.CURRENT,
+                    server.localAddress().getHostString(), server.localAddress().getPort(), config.stateDir());
+            return new Postern(config, dns, pipeline, server, hostName);
+        } catch (RuntimeException e) {
+            dns.close();
+            throw e;
+        }
     }
 
     /** The address the milter server is bound to. */
@@ -73,12 +82,16 @@ public final class Postern implements AutoCloseable {
 
     /**
      * Switches new sessions to {@code next}; running sessions finish on the old configuration. Settings that need a
-     * restart (the milter listen address and limits, the state directory) keep their old values, with a WARN.
+     * restart (the milter listen address and limits, the state directory, the DNS resolver) keep their old values,
+     * with a WARN.
      *
      * @throws IllegalArgumentException when {@code next} does not fit the checks; the old configuration stays
      */
     public synchronized void reload(PosternConfig next) {
-        PipelineSettings settings = PipelineSettings.compile(next, hostName, Version.CURRENT);
+        PipelineSettings settings = PipelineSettings.compile(next, dns, hostName, Version.CURRENT);
+        if (!next.dns().equals(config.dns())) {
+            LOG.warn("dns settings changed; they take effect at the next restart");
+        }
         if (!next.milter().equals(config.milter())) {
             LOG.warn("milter settings changed; they take effect at the next restart");
         }
@@ -92,7 +105,11 @@ public final class Postern implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        try {
+            server.close();
+        } finally {
+            dns.close();
+        }
     }
 
     private static void createStateDir(Path dir) {

@@ -5,9 +5,11 @@ import java.util.concurrent.Callable;
 import org.postern.config.ConfigException;
 import org.postern.config.ConfigLoader;
 import org.postern.config.PosternConfig;
+import org.postern.daemon.DnsSetup;
 import org.postern.daemon.HostName;
 import org.postern.daemon.Version;
 import org.postern.daemon.pipeline.PipelineSettings;
+import org.postern.dns.DnsResolver;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +52,9 @@ final class ConfigCommand implements Runnable {
             }
             try {
                 PosternConfig config = ConfigLoader.load(target);
-                PipelineSettings.compile(config, HostName.local(), Version.CURRENT);
+                try (DnsResolver dns = DnsSetup.resolver(config.dns())) {  // sends nothing; the checks need one
+                    PipelineSettings.compile(config, dns, HostName.local(), Version.CURRENT);
+                }
             } catch (ConfigException | IllegalArgumentException e) {
                 spec.commandLine().getErr().println(e instanceof ConfigException ? e.getMessage() : target + ": " + e.getMessage());
                 return 1;

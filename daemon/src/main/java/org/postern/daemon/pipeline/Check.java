@@ -26,6 +26,15 @@ public interface Check {
      */
     Set<String> resultKinds();
 
+    /**
+     * Whether this check's evidence counts for outgoing mail. Checks of the sending side (blocklists, SPF) do not:
+     * an authenticated user on a dynamic address is not a spam bot. The pipeline drops their results for outgoing
+     * transactions, also those started at CONNECT, before the login was known.
+     */
+    default boolean appliesToOutgoing() {
+        return true;
+    }
+
     default CompletionStage<CheckResult> connect(ConnectionFacts connection) {
         return NOTHING;
     }

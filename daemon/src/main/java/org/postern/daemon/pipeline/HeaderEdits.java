@@ -41,11 +41,13 @@ final class HeaderEdits {
      *
      * @param tagged        whether to add the spam and symbols headers (inbound mail that is delivered)
      * @param authResults   RFC 8601 resinfo entries; when {@code tagged} and enabled, an empty list gives {@code none}
+     * @param traceHeaders  headers the checks want prepended when {@code tagged} (Received-SPF), values with their
+     *                      leading space
      * @param requiredScore the score at which mail counts as spam, for {@code required=} in X-Spam-Status
      * @param subjectPrefix the prefix to put before the Subject, or empty for none
      */
     List<Modification> edits(ReceivedHeaders headers, MessageVerdict verdict, boolean tagged, List<String> authResults,
-                             double requiredScore, String subjectPrefix) {
+                             List<ReceivedHeaders.Field> traceHeaders, double requiredScore, String subjectPrefix) {
         List<Modification> edits = new ArrayList<>();
         // RFC 8601 §5: remove Authentication-Results fields that claim our authserv-id; anyone could have sent them.
         for (int index : headers.occurrencesHighestFirst("Authentication-Results",
@@ -63,6 +65,12 @@ final class HeaderEdits {
         }
         if (!tagged) {
             return edits;
+        }
+        // Inserted at the same index, the last one ends up on top: trace headers, then Authentication-Results.
+        for (ReceivedHeaders.Field trace : traceHeaders) {
+            // Folding at spaces is RFC 5322 §3.2.2 FWS wherever they stand (comments and quoted strings too).
+            edits.add(new MilterReply.InsertHeader(BELOW_OUR_RECEIVED, trace.name(),
+                    fold(trace.name(), List.of(trace.value().strip().split(" ")), ' ')));
         }
         if (config.authenticationResults()) {
             edits.add(new MilterReply.InsertHeader(BELOW_OUR_RECEIVED, "Authentication-Results",

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import org.postern.config.ActionsConfig;
 import org.postern.config.PosternConfig;
 import org.postern.config.SymbolConfig;
+import org.postern.dns.DnsResolver;
 import org.postern.milter.SmtpReply;
 
 /**
@@ -30,10 +31,11 @@ public final class PipelineSettings {
     final String version;
     private final Map<String, SymbolConfig> symbols;
 
-    private PipelineSettings(PosternConfig config, List<Check> checks, String authservId, String version) {
+    private PipelineSettings(PosternConfig config, List<Check> checks, Map<String, SymbolConfig> symbols,
+                             String authservId, String version) {
         this.config = config;
         this.checks = List.copyOf(checks);
-        this.symbols = Map.copyOf(config.symbols());
+        this.symbols = Map.copyOf(symbols);
         this.version = version;
         ActionsConfig actions = config.actions();
         EnumMap<ActionKind, Double> thresholds = new EnumMap<>(ActionKind.class);
@@ -56,19 +58,41 @@ public final class PipelineSettings {
      * Compiles a configuration.
      *
      * @param hostName the authserv-id to use when the configuration names none
-     * @throws IllegalArgumentException with a sentence naming the configuration key, when the symbol table does not
-     *                                  fit the checks
+     * @throws IllegalStateException when the built-in symbol table and the checks disagree (a bug)
      */
-    public static PipelineSettings compile(PosternConfig config, String hostName, String version) {
-        return compile(config, hostName, version, List.of());
+    public static PipelineSettings compile(PosternConfig config, DnsResolver dns, String hostName, String version) {
+        return compile(config, dns, hostName, version, List.of(), Map.of());
     }
 
-    /** As {@link #compile(PosternConfig, String, String)}, with more checks after the built-in ones (tests). */
-    static PipelineSettings compile(PosternConfig config, String hostName, String version, List<Check> extra) {
+    /**
+     * As {@link #compile(PosternConfig, DnsResolver, String, String)}, with more checks after the built-in ones and
+     * the symbols of their result kinds (tests).
+     */
+    static PipelineSettings compile(PosternConfig config, DnsResolver dns, String hostName, String version,
+                                    List<Check> extra, Map<String, SymbolConfig> extraSymbols) {
+        String authservId = config.authservId().orElse(hostName);
+        Map<String, SymbolConfig> symbols = new java.util.HashMap<>(config.symbols());
+        symbols.putAll(extraSymbols);
+        SymbolTable table = new SymbolTable(symbols);
         List<Check> checks = new ArrayList<>();
         checks.add(new LocalListsCheck(config.lists()));
+        checks.add(new RblPipelineCheck(dns, config.rbl().lists(), table::symbol));
+        checks.add(new SpfPipelineCheck(dns, config.spf(), authservId, table::symbol));
         checks.addAll(extra);
-        return new PipelineSettings(config, checks, config.authservId().orElse(hostName), version);
+        return new PipelineSettings(config, checks, symbols, authservId, version);
+    }
+
+    /** Result kinds to configured symbols. */
+    private record SymbolTable(Map<String, SymbolConfig> symbols) {
+        /** The symbol of a result kind; scored, not forced, objective unless it reports an error. */
+        Symbol symbol(String kind, String reason) {
+            SymbolConfig sc = symbols.get(kind);
+            if (sc == null) {
+                throw new IllegalStateException("no symbol for result kind " + kind);
+            }
+            boolean error = kind.endsWith(".temperror") || kind.endsWith(".broken");
+            return Symbol.scored(sc.name(), sc.score(), reason, !error);
+        }
     }
 
     /** The temperror symbol of a check; never objective, so a failing check cannot reject mail. */
@@ -90,7 +114,11 @@ public final class PipelineSettings {
         return Double.isInfinite(lowest) ? 0.0 : lowest;
     }
 
-    /** STYLE.md "Symbols": startup fails on an unmapped result kind or a configured kind that no check produces. */
+    /**
+     * STYLE.md "Symbols": startup fails on an unmapped result kind or a configured kind that no check produces. The
+     * configuration already refuses kinds it does not know (with their position in the file) and maps every kind it
+     * knows, so a failure here means the built-in symbol table and the checks disagree: our bug.
+     */
     private void checkSymbolTable() {
         Set<String> produced = new TreeSet<>();
         for (Check c : checks) {
@@ -101,14 +129,12 @@ public final class PipelineSettings {
         }
         for (String kind : produced) {
             if (!symbols.containsKey(kind)) {
-                throw new IllegalArgumentException("symbols: result kind '" + kind + "' has no symbol; add symbols."
-                        + kind + " with a name and a score");
+                throw new IllegalStateException("result kind '" + kind + "' has no built-in symbol");
             }
         }
         for (String kind : new TreeSet<>(symbols.keySet())) {
             if (!produced.contains(kind)) {
-                throw new IllegalArgumentException("symbols." + kind + ": no check produces result kind '" + kind
-                        + "'; known kinds: " + String.join(", ", produced));
+                throw new IllegalStateException("built-in result kind '" + kind + "' is produced by no check");
             }
         }
     }

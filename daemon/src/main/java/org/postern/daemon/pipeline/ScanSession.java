@@ -130,8 +130,8 @@ final class ScanSession implements MilterFilter {
                 c -> () -> c.rcpt(facts, envelope, recipient));
         List<CompletableFuture<CheckResult>> earlier = concat(connectResults, heloResults, tx.mailResults);
         return await(concat(earlier, rcptResults), budget).thenApplyAsync(ignored -> {
-            CheckResult forRecipient = merge(collect(rcptResults, budget));
-            List<Symbol> evidence = new ArrayList<>(merge(collect(earlier, budget)).symbols());
+            CheckResult forRecipient = merge(collect(rcptResults, budget, envelope.outgoing()));
+            List<Symbol> evidence = new ArrayList<>(merge(collect(earlier, budget, envelope.outgoing())).symbols());
             evidence.addAll(forRecipient.symbols());
             Optional<SmtpReply> refusal = verdicts.preDataRefusal(evidence, facts.localSubmission());
             if (refusal.isPresent()) {
@@ -200,13 +200,14 @@ final class ScanSession implements MilterFilter {
         List<CompletableFuture<CheckResult>> earlier =
                 concat(connectResults, heloResults, tx.mailResults, tx.endOfHeadersResults);
         return await(concat(earlier, eomResults), budget).thenApplyAsync(ignored -> {
-            CheckResult session = merge(concat(collect(earlier, budget), collect(eomResults, budget)));
+            CheckResult session = merge(concat(collect(earlier, budget, envelope.outgoing()),
+                    collect(eomResults, budget, envelope.outgoing())));
             List<List<Symbol>> perRecipient = tx.acceptedRecipientResults.stream().map(CheckResult::symbols).toList();
             MessageVerdict verdict = verdicts.decide(VerdictPolicy.messageSymbols(session.symbols(), perRecipient));
             List<String> authResults = new ArrayList<>(session.authenticationResults());
             tx.acceptedRecipientResults.forEach(r -> authResults.addAll(r.authenticationResults()));
-            EndOfMessageReply reply = verdicts.reply(verdict, headers, authResults, envelope.outgoing(),
-                    headerLeadingSpace);
+            EndOfMessageReply reply = verdicts.reply(verdict, headers, authResults, session.traceHeaders(),
+                    envelope.outgoing(), headerLeadingSpace);
             MessageLog.message(macros.get("i").orElse("NOQUEUE"), info.id(), verdict, facts, envelope,
                     tx.headersTruncated, System.nanoTime() - tx.startNanos);
             return reply;
@@ -244,15 +245,20 @@ final class ScanSession implements MilterFilter {
 
     /**
      * The results that are there; a check still running when the stage must decide counts as its temperror (its
-     * own guard gives the same symbol once its budget ends, so the outcome does not depend on who is first).
-     * Futures are started per stage in check order, so index modulo the number of checks names the check.
+     * own guard gives the same symbol once its budget ends, so the outcome does not depend on who is first). For
+     * outgoing mail, the results of checks that do not apply to it are left out. Futures are started per stage in
+     * check order, so index modulo the number of checks names the check.
      */
-    private List<CheckResult> collect(List<CompletableFuture<CheckResult>> futures, Duration budget) {
+    private List<CheckResult> collect(List<CompletableFuture<CheckResult>> futures, Duration budget,
+                                      boolean outgoing) {
         List<CheckResult> results = new ArrayList<>(futures.size());
         for (int i = 0; i < futures.size(); i++) {
+            Check check = settings.checks.get(i % settings.checks.size());
+            if (outgoing && !check.appliesToOutgoing()) {
+                continue;
+            }
             CheckResult r = futures.get(i).getNow(null);
-            results.add(r != null ? r : guard.temperror(settings.checks.get(i % settings.checks.size()),
-                    "no_answer_within_" + budget.toMillis() + "ms"));
+            results.add(r != null ? r : guard.temperror(check, "no_answer_within_" + budget.toMillis() + "ms"));
         }
         return results;
     }
@@ -260,11 +266,13 @@ final class ScanSession implements MilterFilter {
     private static CheckResult merge(List<CheckResult> results) {
         List<Symbol> symbols = new ArrayList<>();
         List<String> auth = new ArrayList<>();
+        List<ReceivedHeaders.Field> trace = new ArrayList<>();
         for (CheckResult r : results) {
             symbols.addAll(r.symbols());
             auth.addAll(r.authenticationResults());
+            trace.addAll(r.traceHeaders());
         }
-        return new CheckResult(symbols, auth);
+        return new CheckResult(symbols, auth, trace);
     }
 
     @SafeVarargs

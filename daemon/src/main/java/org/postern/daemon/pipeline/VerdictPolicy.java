@@ -71,7 +71,7 @@ final class VerdictPolicy {
 
     /** The end-of-message answer: a refusal, or the header edits and ACCEPT (with QUARANTINE when held). */
     EndOfMessageReply reply(MessageVerdict verdict, ReceivedHeaders headers, List<String> authResults,
-                            boolean outgoing, boolean headerLeadingSpace) {
+                            List<ReceivedHeaders.Field> traceHeaders, boolean outgoing, boolean headerLeadingSpace) {
         ActionKind action = verdict.action();
         switch (action) {
             case REJECT:
@@ -88,7 +88,7 @@ final class VerdictPolicy {
         }
         String prefix = action == ActionKind.REWRITE_SUBJECT ? settings.config.actions().subjectPrefix() : "";
         List<MilterReply.Modification> edits = new ArrayList<>(settings.headerEdits.edits(headers, verdict, !outgoing,
-                authResults, settings.requiredScore(), prefix));
+                authResults, traceHeaders, settings.requiredScore(), prefix));
         if (action == ActionKind.QUARANTINE) {
             edits.add(new MilterReply.Quarantine(settings.config.actions().quarantineReason()));
         }

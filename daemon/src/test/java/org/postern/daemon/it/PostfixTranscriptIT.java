@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postern.config.ConfigLoader;
+import org.postern.dns.LoopbackDnsServer;
 import org.postern.daemon.Postern;
 import org.postern.milter.Transcript;
 
@@ -38,6 +39,7 @@ class PostfixTranscriptIT {
     private static final String XCLIENT = "NAME=mail.remote.test ADDR=192.0.2.10 PORT=41234";
 
     private static Path stateDir;
+    private static LoopbackDnsServer dns;
     private static Postern postern;
     private static RecordingMilterProxy proxy;
     private static PostfixInstance postfix;
@@ -45,17 +47,20 @@ class PostfixTranscriptIT {
     @BeforeAll
     static void start() throws IOException {
         stateDir = Files.createTempDirectory("postern-it-state-");
+        dns = LoopbackDnsServer.start("remote.test. TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n");
         postern = Postern.start(ConfigLoader.parse("""
                 milter:
                   listen: 127.0.0.1:0
                 state_dir: %s
                 authserv_id: mx.example.test
+                dns:
+                  servers: ["127.0.0.1:%d"]
                 lists:
                   - match: sender
                     value: spammer@bad.test
                     action: reject
                     reply: "550 5.7.1 Sender blocked by local policy"
-                """.formatted(stateDir), "PostfixTranscriptIT"));
+                """.formatted(stateDir, dns.address().getPort()), "PostfixTranscriptIT"));
         proxy = RecordingMilterProxy.start(postern.milterAddress());
         postfix = PostfixInstance.builder().milterPort(proxy.port()).start();
     }
@@ -63,7 +68,7 @@ class PostfixTranscriptIT {
     @AfterAll
     static void stop() {
         try {
-            Closing.closeAll(postern, proxy, postfix);
+            Closing.closeAll(postern, proxy, postfix, dns);
         } finally {
             TestFiles.deleteRecursively(stateDir);
         }
@@ -83,6 +88,7 @@ class PostfixTranscriptIT {
         // With SMFIP_HDR_LEADSPC negotiated, header values keep their leading space (written \s).
         assertThat(lines).anyMatch(l -> l.matches("> HEADER name=Subject value=(\\\\s)?Recorded\\\\smessage"));
         assertThat(lines).anyMatch(l -> l.matches("< INSHEADER index=\\d+ name=Authentication-Results .*"));
+        assertThat(lines).anyMatch(l -> l.matches("< INSHEADER index=1 name=Received-SPF value=(\\\\s)?pass.*"));
         assertThat(lines).anyMatch(l -> l.matches("< (ADD|INS)HEADER .*name=X-Spam-Flag value=(\\\\s)?NO"));
         assertThat(postfix.awaitDelivered("alice", WAIT)).hasSize(1);
         write("postfix-delivered-with-headers", "A clean message from a remote client, delivered with Postern's "

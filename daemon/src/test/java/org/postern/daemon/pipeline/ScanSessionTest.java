@@ -10,8 +10,15 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postern.config.ConfigLoader;
+import org.postern.config.SymbolConfig;
+import org.postern.dns.DnsResolver;
+import org.postern.dns.DnsResolverSettings;
+import org.postern.dns.DnsZone;
+import org.postern.dns.LoopbackDnsServer;
 import org.postern.milter.ActionFlag;
 import org.postern.milter.EndOfMessageReply;
 import org.postern.milter.MacroStage;
@@ -26,7 +33,24 @@ import org.postern.milter.SmtpReply;
 
 class ScanSessionTest {
 
-    private static final String BASE = "authserv_id: mx.example.test\n";
+    /** Lists-only scans: SPF off, so each test sees the symbols it sets up and nothing else. */
+    private static final String BASE = "authserv_id: mx.example.test\nspf: {enabled: false}\n";
+
+    /** DNS in tests comes from our loopback server, never the system resolver; these scans query nothing. */
+    private static LoopbackDnsServer dnsServer;
+    private static DnsResolver dns;
+
+    @BeforeAll
+    static void startDns() {
+        dnsServer = LoopbackDnsServer.start(DnsZone.empty());
+        dns = DnsResolver.create(DnsResolverSettings.defaults(List.of(dnsServer.address())));
+    }
+
+    @AfterAll
+    static void stopDns() {
+        dns.close();
+        dnsServer.close();
+    }
 
     @Test
     void cleanMailGetsSpamHeadersAndAuthenticationResults() {
@@ -365,11 +389,10 @@ class ScanSessionTest {
         Macros macros = Macros.empty();
 
         Scan(String yaml, Check... extra) {
-            String withSymbols = extra.length == 0 ? yaml
-                    : yaml + "symbols:\n  test.temperror: {name: TEST_TEMPERROR, score: 0}\n";
-            var config = ConfigLoader.parse(withSymbols, "test.yml");
-            PipelineSettings settings = PipelineSettings.compile(config, "mx.example.test", "Postern test",
-                    List.of(extra));
+            var config = ConfigLoader.parse(yaml, "test.yml");
+            PipelineSettings settings = PipelineSettings.compile(config, dns, "mx.example.test", "Postern test",
+                    List.of(extra), extra.length == 0 ? Map.of()
+                            : Map.of("test.temperror", new SymbolConfig("TEST_TEMPERROR", 0, "")));
             filter = new ScanPipeline(settings).newFilter(new SessionInfo(1, null, Runnable::run));
             filter.negotiated(new Negotiated(6, EnumSet.allOf(ActionFlag.class),
                     EnumSet.of(ProtocolFlag.HDR_LEADSPC)));
