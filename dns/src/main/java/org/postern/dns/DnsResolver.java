@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -223,7 +224,10 @@ public final class DnsResolver implements AutoCloseable {
         queries.increment();
         CompletableFuture<Message> sent;
         try {
-            sent = server.sendAsync(query, executor).toCompletableFuture();
+            // dnsjava's NIO client checks its timeouts about once a second, so a 300 ms timeout would take a
+            // second; our own deadline on a copy keeps the configured one (and leaves dnsjava's future alone).
+            sent = server.sendAsync(query, executor).toCompletableFuture().copy()
+                    .orTimeout(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
