@@ -35,6 +35,17 @@ final class DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (listen != null) {
+            try {
+                HostPort.parse(listen);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--listen must be HOST:PORT such as 127.0.0.1:11332 or [::1]:11332, not '" + listen + "'");
+            }
+        }
+        // The file is chosen once: a SIGHUP re-reads this file, and never falls back to the defaults because
+        // /etc/postern/postern.yml went missing in between.
+        common.config = common.configFile().orElse(null);
         PosternConfig config;
         try {
             config = withOverrides(common.load());
@@ -69,7 +80,7 @@ final class DaemonCommand implements Callable<Integer> {
             try {
                 postern.reload(withOverrides(common.load()));
             } catch (ConfigException | IllegalArgumentException e) {
-                LOG.error("reload failed, keeping the running configuration: {}", e.getMessage());
+                LOG.warn("reload failed, keeping the running configuration: {}", e.getMessage());
             }
         });
     }
