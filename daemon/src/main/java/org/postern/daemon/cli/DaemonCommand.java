@@ -60,6 +60,10 @@ final class DaemonCommand implements Callable<Integer> {
             LOG.info("stopping");
             postern.close();
             stopped.countDown();
+            // Logging is asynchronous (logback.xml): stopping the context writes out what is still queued.
+            if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+                logback.stop();
+            }
         }, "postern-shutdown"));
         installReloadHandler(postern);
         stopped.await();
