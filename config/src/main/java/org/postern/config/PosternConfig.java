@@ -36,11 +36,12 @@ import java.util.regex.Pattern;
  * @param dns        the DNS resolver the checks share; YAML {@code dns}
  * @param spf        SPF on incoming mail; YAML {@code spf}
  * @param rbl        DNS blocklists; YAML {@code rbl}
+ * @param greylist   greylisting; YAML {@code greylist}
  * @throws IllegalArgumentException if a value breaks a rule; the message names the YAML key
  */
 public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String> authservId, OutgoingConfig outgoing,
         ScanConfig scan, ActionsConfig actions, HeadersConfig headers, Map<String, SymbolConfig> symbols,
-        List<ListEntry> lists, DnsConfig dns, SpfConfig spf, RblConfig rbl) {
+        List<ListEntry> lists, DnsConfig dns, SpfConfig spf, RblConfig rbl, GreylistConfig greylist) {
 
     /**
      * The symbols every configuration has, which {@code symbols} entries may override: one entry per result kind that
@@ -63,7 +64,13 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
             Map.entry("rbl.broken", new SymbolConfig("RBL_BROKEN", 0.0,
                     "a blocklist refused the query or answered outside 127.0.0.0/8; see the list's counters")),
             Map.entry("rbl.unmapped", new SymbolConfig("RBL_LISTED_UNMAPPED", 0.0,
-                    "a blocklist listed the client with a code no configured rule maps")));
+                    "a blocklist listed the client with a code no configured rule maps")),
+            Map.entry("greylist.deferred",
+                    new SymbolConfig("GREYLIST_DEFERRED", 0.0, "greylisting deferred the recipient")),
+            Map.entry("greylist.passed",
+                    new SymbolConfig("GREYLIST_PASSED", 0.0, "the recipient passed greylisting")),
+            Map.entry("greylist.temperror", new SymbolConfig("GREYLIST_TEMPERROR", 0.0,
+                    "the greylist store failed; the recipient was not deferred")));
 
     private static final Pattern RESULT_KIND = Pattern.compile("[a-z0-9_]+(\\.[a-z0-9_]+)*");
     // RFC 2045 §5.1 token: printable US-ASCII except space and tspecials ()<>@,;:\"/[]?=
@@ -71,7 +78,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
 
     // Last: the constructor it calls reads the constants above.
     static final PosternConfig DEFAULTS =
-            new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+            new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     public PosternConfig {
         milter = orDefault(milter, MilterConfig.DEFAULTS);
@@ -94,6 +101,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
         dns = orDefault(dns, DnsConfig.DEFAULTS);
         spf = orDefault(spf, SpfConfig.DEFAULTS);
         rbl = orDefault(rbl, RblConfig.DEFAULTS);
+        greylist = orDefault(greylist, GreylistConfig.DEFAULTS);
     }
 
     /**
@@ -103,7 +111,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
      */
     public PosternConfig withStateDir(Path stateDir) {
         return new PosternConfig(milter, requireNonNull(stateDir, "stateDir"), authservId, outgoing, scan, actions,
-                headers, symbols, lists, dns, spf, rbl);
+                headers, symbols, lists, dns, spf, rbl, greylist);
     }
 
     /** This configuration with another milter listen address, for a command-line override. */
@@ -111,7 +119,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
         var m = new MilterConfig(requireNonNull(listen, "listen"), milter.maxFrameBytes(), milter.progressInterval(),
                 milter.negotiationTimeout(), milter.maxConnections());
         return new PosternConfig(m, stateDir, authservId, outgoing, scan, actions, headers, symbols, lists, dns, spf,
-                rbl);
+                rbl, greylist);
     }
 
     private static Map<String, SymbolConfig> mergeSymbols(Map<String, SymbolConfig> given) {

@@ -67,7 +67,8 @@ final class YamlBinding {
             HeadersConfig.class, HeadersConfig.DEFAULTS,
             DnsConfig.class, DnsConfig.DEFAULTS,
             SpfConfig.class, SpfConfig.DEFAULTS,
-            RblConfig.class, RblConfig.DEFAULTS);
+            RblConfig.class, RblConfig.DEFAULTS,
+            GreylistConfig.class, GreylistConfig.DEFAULTS);
 
     // Immutable once built, and thread-safe.
     private static final ObjectMapper MAPPER = build();
@@ -109,6 +110,7 @@ final class YamlBinding {
         module.addDeserializer(ListMatch.class, enumDeserializer(ListMatch.class));
         module.addDeserializer(ListAction.class, enumDeserializer(ListAction.class));
         module.addDeserializer(RblCheck.class, enumDeserializer(RblCheck.class));
+        module.addDeserializer(GreylistMode.class, enumDeserializer(GreylistMode.class));
         return YAMLMapper.builder(factory)
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -5,10 +5,22 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.postern.config.GreylistConfig;
 import org.postern.config.MilterConfig;
 import org.postern.config.PosternConfig;
 import org.postern.daemon.pipeline.PipelineSettings;
+import org.postern.daemon.pipeline.PipelineResources;
 import org.postern.daemon.pipeline.ScanPipeline;
+import org.postern.greylist.GreylistPolicy;
+import org.postern.greylist.Greylister;
+import org.postern.greylist.LmdbGreylistStore;
 import org.postern.dns.DnsResolver;
 import org.postern.milter.MilterLimits;
 import org.postern.milter.MilterServer;
@@ -30,14 +42,18 @@ public final class Postern implements AutoCloseable {
 
     private final ScanPipeline pipeline;
     private final MilterServer server;
-    private final DnsResolver dns;
+    private final PipelineResources resources;
+    private final Optional<Greylister> greylister;
+    private final ScheduledExecutorService work;
     private final String hostName;
     private volatile PosternConfig config;
 
-    private Postern(PosternConfig config, DnsResolver dns, ScanPipeline pipeline, MilterServer server,
-                    String hostName) {
+    private Postern(PosternConfig config, PipelineResources resources, Optional<Greylister> greylister,
+                    ScheduledExecutorService work, ScanPipeline pipeline, MilterServer server, String hostName) {
         this.config = config;
-        this.dns = dns;
+        this.resources = resources;
+        this.greylister = greylister;
+        this.work = work;
         this.pipeline = pipeline;
         this.server = server;
         this.hostName = hostName;
@@ -51,23 +67,73 @@ public final class Postern implements AutoCloseable {
      * @throws UncheckedIOException     when the state directory cannot be created or the address cannot be bound
      */
     public static Postern start(PosternConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(PosternConfig)}, with the clock greylisting decides by; tests move a clock instead of waiting
+     * for the greylisting delay.
+     */
+    public static Postern start(PosternConfig config, Clock clock) {
         String hostName = HostName.local();
         createStateDir(config.stateDir());
-        DnsResolver dns = DnsSetup.resolver(config.dns());
+        // Store I/O and other blocking work: never on a milter event loop (STYLE.md).
+        ScheduledExecutorService work = Executors.newScheduledThreadPool(2, daemonThreads("postern-work"));
+        DnsResolver dns = null;
+        Optional<Greylister> greylister = Optional.empty();
         try {
-            ScanPipeline pipeline = new ScanPipeline(PipelineSettings.compile(config, dns, hostName, Version.CURRENT));
+            dns = DnsSetup.resolver(config.dns());
+            greylister = openGreylister(config, clock);
+            PipelineResources resources = new PipelineResources(dns, greylister, work);
+            ScanPipeline pipeline = new ScanPipeline(PipelineSettings.compile(config, resources, hostName,
+                    Version.CURRENT));
             MilterConfig m = config.milter();
             MilterLimits limits = new MilterLimits(m.maxFrameBytes(), m.progressInterval(), m.negotiationTimeout(),
                     m.maxConnections());
             InetSocketAddress listen = new InetSocketAddress(m.listen().host(), m.listen().port());
             MilterServer server = MilterServer.start(listen, limits, pipeline);
+            greylister.ifPresent(g -> work.scheduleWithFixedDelay(() -> purge(g), 1, 1, TimeUnit.MINUTES));
             LOG.info("{} serving the milter on {}:{}, state in {}", Version.CURRENT,
                     server.localAddress().getHostString(), server.localAddress().getPort(), config.stateDir());
-            return new Postern(config, dns, pipeline, server, hostName);
+            return new Postern(config, resources, greylister, work, pipeline, server, hostName);
         } catch (RuntimeException e) {
-            dns.close();
+            work.shutdownNow();
+            greylister.ifPresent(Greylister::close);
+            if (dns != null) {
+                dns.close();
+            }
             throw e;
         }
+    }
+
+    /** The greylister over {@code state_dir/greylist}, or empty when greylisting is off. */
+    private static Optional<Greylister> openGreylister(PosternConfig config, Clock clock) {
+        GreylistConfig g = config.greylist();
+        if (!g.enabled()) {
+            return Optional.empty();
+        }
+        GreylistPolicy policy = new GreylistPolicy(g.delay(), g.retryWindow(), g.lifetime(), g.ipv4Prefix(),
+                g.ipv6Prefix(), g.autoAllowlistAfter(), g.lifetime());
+        return Optional.of(Greylister.open(LmdbGreylistStore.open(config.stateDir().resolve("greylist")), policy,
+                clock));
+    }
+
+    /** Expired greylist entries go in bounded batches, so a purge never holds the store for long. */
+    private static void purge(Greylister greylister) {
+        try {
+            greylister.purgeExpired(1000);
+        } catch (RuntimeException e) {
+            LOG.warn("greylist purge failed; retrying in a minute: {}", e.getMessage());
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** The address the milter server is bound to. */
@@ -82,15 +148,18 @@ public final class Postern implements AutoCloseable {
 
     /**
      * Switches new sessions to {@code next}; running sessions finish on the old configuration. Settings that need a
-     * restart (the milter listen address and limits, the state directory, the DNS resolver) keep their old values,
-     * with a WARN.
+     * restart (the milter listen address and limits, the state directory, the DNS resolver, greylisting) keep their
+     * old values, with a WARN.
      *
      * @throws IllegalArgumentException when {@code next} does not fit the checks; the old configuration stays
      */
     public synchronized void reload(PosternConfig next) {
-        PipelineSettings settings = PipelineSettings.compile(next, dns, hostName, Version.CURRENT);
+        PipelineSettings settings = PipelineSettings.compile(next, resources, hostName, Version.CURRENT);
         if (!next.dns().equals(config.dns())) {
             LOG.warn("dns settings changed; they take effect at the next restart");
+        }
+        if (!next.greylist().equals(config.greylist())) {
+            LOG.warn("greylist settings changed; they take effect at the next restart");
         }
         if (!next.milter().equals(config.milter())) {
             LOG.warn("milter settings changed; they take effect at the next restart");
@@ -108,7 +177,14 @@ public final class Postern implements AutoCloseable {
         try {
             server.close();
         } finally {
-            dns.close();
+            work.shutdownNow();
+            try {
+                work.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            greylister.ifPresent(Greylister::close);
+            resources.dns().close();
         }
     }
 

@@ -1,6 +1,7 @@
 package org.postern.daemon.cli;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.postern.config.ConfigException;
 import org.postern.config.ConfigLoader;
@@ -8,6 +9,7 @@ import org.postern.config.PosternConfig;
 import org.postern.daemon.DnsSetup;
 import org.postern.daemon.HostName;
 import org.postern.daemon.Version;
+import org.postern.daemon.pipeline.PipelineResources;
 import org.postern.daemon.pipeline.PipelineSettings;
 import org.postern.dns.DnsResolver;
 import picocli.CommandLine;
@@ -53,7 +55,8 @@ final class ConfigCommand implements Runnable {
             try {
                 PosternConfig config = ConfigLoader.load(target);
                 try (DnsResolver dns = DnsSetup.resolver(config.dns())) {  // sends nothing; the checks need one
-                    PipelineSettings.compile(config, dns, HostName.local(), Version.CURRENT);
+                    PipelineSettings.compile(config, new PipelineResources(dns, Optional.empty(), Runnable::run),
+                            HostName.local(), Version.CURRENT);
                 }
             } catch (ConfigException | IllegalArgumentException e) {
                 spec.commandLine().getErr().println(e instanceof ConfigException ? e.getMessage() : target + ": " + e.getMessage());

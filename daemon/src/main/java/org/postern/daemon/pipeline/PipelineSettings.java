@@ -29,13 +29,15 @@ public final class PipelineSettings {
     final SmtpReply softRejectReply;
     final SmtpReply greylistReply;
     final String version;
+    final GreylistGate greylist;
     private final Map<String, SymbolConfig> symbols;
 
     private PipelineSettings(PosternConfig config, List<Check> checks, Map<String, SymbolConfig> symbols,
-                             String authservId, String version) {
+                             GreylistGate greylist, String authservId, String version) {
         this.config = config;
         this.checks = List.copyOf(checks);
         this.symbols = Map.copyOf(symbols);
+        this.greylist = greylist;
         this.version = version;
         ActionsConfig actions = config.actions();
         EnumMap<ActionKind, Double> thresholds = new EnumMap<>(ActionKind.class);
@@ -60,16 +62,18 @@ public final class PipelineSettings {
      * @param hostName the authserv-id to use when the configuration names none
      * @throws IllegalStateException when the built-in symbol table and the checks disagree (a bug)
      */
-    public static PipelineSettings compile(PosternConfig config, DnsResolver dns, String hostName, String version) {
-        return compile(config, dns, hostName, version, List.of(), Map.of());
+    public static PipelineSettings compile(PosternConfig config, PipelineResources resources, String hostName,
+                                           String version) {
+        return compile(config, resources, hostName, version, List.of(), Map.of());
     }
 
     /**
-     * As {@link #compile(PosternConfig, DnsResolver, String, String)}, with more checks after the built-in ones and
-     * the symbols of their result kinds (tests).
+     * As {@link #compile(PosternConfig, PipelineResources, String, String)}, with more checks after the built-in ones
+     * and the symbols of their result kinds (tests).
      */
-    static PipelineSettings compile(PosternConfig config, DnsResolver dns, String hostName, String version,
-                                    List<Check> extra, Map<String, SymbolConfig> extraSymbols) {
+    static PipelineSettings compile(PosternConfig config, PipelineResources resources, String hostName,
+                                    String version, List<Check> extra, Map<String, SymbolConfig> extraSymbols) {
+        DnsResolver dns = resources.dns();
         String authservId = config.authservId().orElse(hostName);
         Map<String, SymbolConfig> symbols = new java.util.HashMap<>(config.symbols());
         symbols.putAll(extraSymbols);
@@ -79,7 +83,9 @@ public final class PipelineSettings {
         checks.add(new RblPipelineCheck(dns, config.rbl().lists(), table::symbol));
         checks.add(new SpfPipelineCheck(dns, config.spf(), authservId, table::symbol));
         checks.addAll(extra);
-        return new PipelineSettings(config, checks, symbols, authservId, version);
+        GreylistGate greylist = new GreylistGate(resources.greylister().orElse(null), config.greylist(),
+                resources.work(), symbols.get("spf.pass").name());
+        return new PipelineSettings(config, checks, symbols, greylist, authservId, version);
     }
 
     /** Result kinds to configured symbols. */
@@ -93,6 +99,12 @@ public final class PipelineSettings {
             boolean error = kind.endsWith(".temperror") || kind.endsWith(".broken");
             return Symbol.scored(sc.name(), sc.score(), reason, !error);
         }
+    }
+
+    /** The symbol of a result kind that is not a check's (greylisting); scored, not objective. */
+    Symbol symbol(String kind, String reason) {
+        SymbolConfig sc = symbols.get(kind);
+        return Symbol.scored(sc.name(), sc.score(), reason, false);
     }
 
     /** The temperror symbol of a check; never objective, so a failing check cannot reject mail. */
@@ -120,7 +132,7 @@ public final class PipelineSettings {
      * knows, so a failure here means the built-in symbol table and the checks disagree: our bug.
      */
     private void checkSymbolTable() {
-        Set<String> produced = new TreeSet<>();
+        Set<String> produced = new TreeSet<>(GreylistGate.RESULT_KINDS);
         for (Check c : checks) {
             produced.addAll(c.resultKinds());
             if (!c.resultKinds().contains(c.name() + ".temperror")) {

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.postern.config.IpLiteral;
+import org.postern.greylist.GreylistDecision;
 import org.postern.milter.EndOfMessageReply;
 import org.postern.milter.Macros;
 import org.postern.milter.MilterCommand;
@@ -129,23 +130,51 @@ final class ScanSession implements MilterFilter {
         List<CompletableFuture<CheckResult>> rcptResults = startAll(Stage.RCPT, budget,
                 c -> () -> c.rcpt(facts, envelope, recipient));
         List<CompletableFuture<CheckResult>> earlier = concat(connectResults, heloResults, tx.mailResults);
-        return await(concat(earlier, rcptResults), budget).thenApplyAsync(ignored -> {
+        return await(concat(earlier, rcptResults), budget).thenComposeAsync(ignored -> {
             CheckResult forRecipient = merge(collect(rcptResults, budget, envelope.outgoing()));
             List<Symbol> evidence = new ArrayList<>(merge(collect(earlier, budget, envelope.outgoing())).symbols());
             evidence.addAll(forRecipient.symbols());
             Optional<SmtpReply> refusal = verdicts.preDataRefusal(evidence, facts.localSubmission());
             if (refusal.isPresent()) {
-                SmtpReply reply = refusal.get();
-                ActionKind action = reply.isTemporary() ? ActionKind.SOFT_REJECT : ActionKind.REJECT;
-                MessageLog.refusedRecipient(macros.get("i").orElse("NOQUEUE"), info.id(),
-                        new MessageVerdict(action, MessageVerdict.sum(evidence), evidence), facts, envelope,
-                        recipient, reply.toString());
-                return new MilterReply.ReplyCode(reply);
+                ActionKind action = refusal.get().isTemporary() ? ActionKind.SOFT_REJECT : ActionKind.REJECT;
+                return completed(refuse(tx, macros, facts, recipient, action, evidence, refusal.get()));
             }
-            tx.acceptedRecipientResults.add(forRecipient);
-            tx.envelope = tx.envelope.withRecipient(recipient);
-            return MilterReply.CONTINUE;
+            if (!settings.greylist.appliesAtRcpt(facts, tx.envelope, evidence)) {
+                return completed(accept(tx, recipient, forRecipient));
+            }
+            return settings.greylist.check(facts, tx.envelope, recipient).thenApplyAsync(decision -> {
+                if (decision.defers()) {
+                    List<Symbol> withGreylist = new ArrayList<>(evidence);
+                    withGreylist.add(settings.symbol("greylist.deferred", decision.detail()));
+                    return refuse(tx, macros, facts, recipient, ActionKind.GREYLIST, withGreylist,
+                            settings.greylistReply);
+                }
+                String kind = decision instanceof GreylistDecision.StoreFailure ? "greylist.temperror"
+                        : "greylist.passed";
+                List<Symbol> symbols = new ArrayList<>(forRecipient.symbols());
+                symbols.add(settings.symbol(kind, decision.detail()));
+                return accept(tx, recipient, new CheckResult(symbols, forRecipient.authenticationResults(),
+                        forRecipient.traceHeaders()));
+            }, info.eventLoop());
         }, info.eventLoop());
+    }
+
+    private MilterReply.Response accept(Transaction tx, String recipient, CheckResult forRecipient) {
+        tx.acceptedRecipientResults.add(forRecipient);
+        tx.envelope = tx.envelope.withRecipient(recipient);
+        return MilterReply.CONTINUE;
+    }
+
+    private MilterReply.Response refuse(Transaction tx, Macros macros, ConnectionFacts facts, String recipient,
+                                        ActionKind action, List<Symbol> evidence, SmtpReply reply) {
+        MessageLog.refusedRecipient(macros.get("i").orElse("NOQUEUE"), info.id(),
+                new MessageVerdict(action, MessageVerdict.sum(evidence), evidence), facts, tx.envelope, recipient,
+                reply.toString());
+        return new MilterReply.ReplyCode(reply);
+    }
+
+    private static CompletionStage<MilterReply.Response> completed(MilterReply.Response response) {
+        return CompletableFuture.completedFuture(response);
     }
 
     @Override
@@ -199,19 +228,41 @@ final class ScanSession implements MilterFilter {
                 c -> () -> c.endOfMessage(facts, envelope, headers));
         List<CompletableFuture<CheckResult>> earlier =
                 concat(connectResults, heloResults, tx.mailResults, tx.endOfHeadersResults);
-        return await(concat(earlier, eomResults), budget).thenApplyAsync(ignored -> {
+        return await(concat(earlier, eomResults), budget).thenComposeAsync(ignored -> {
             CheckResult session = merge(concat(collect(earlier, budget, envelope.outgoing()),
                     collect(eomResults, budget, envelope.outgoing())));
             List<List<Symbol>> perRecipient = tx.acceptedRecipientResults.stream().map(CheckResult::symbols).toList();
             MessageVerdict verdict = verdicts.decide(VerdictPolicy.messageSymbols(session.symbols(), perRecipient));
-            List<String> authResults = new ArrayList<>(session.authenticationResults());
-            tx.acceptedRecipientResults.forEach(r -> authResults.addAll(r.authenticationResults()));
-            EndOfMessageReply reply = verdicts.reply(verdict, headers, authResults, session.traceHeaders(),
-                    envelope.outgoing(), headerLeadingSpace);
-            MessageLog.message(macros.get("i").orElse("NOQUEUE"), info.id(), verdict, facts, envelope,
-                    tx.headersTruncated, System.nanoTime() - tx.startNanos);
-            return reply;
+            return greylistAtEndOfMessage(verdict, facts, envelope).thenApplyAsync(finalVerdict -> {
+                List<String> authResults = new ArrayList<>(session.authenticationResults());
+                tx.acceptedRecipientResults.forEach(r -> authResults.addAll(r.authenticationResults()));
+                EndOfMessageReply reply = verdicts.reply(finalVerdict, headers, authResults, session.traceHeaders(),
+                        envelope.outgoing(), headerLeadingSpace);
+                MessageLog.message(macros.get("i").orElse("NOQUEUE"), info.id(), finalVerdict, facts, envelope,
+                        tx.headersTruncated, System.nanoTime() - tx.startNanos);
+                return reply;
+            }, info.eventLoop());
         }, info.eventLoop());
+    }
+
+    /**
+     * The greylist action at end of message: in {@code end_of_message} mode the message is deferred when any of its
+     * recipients' triplets defers; otherwise (greylisting off, {@code rcpt} mode, an exempt client, or every triplet
+     * known) the message is delivered as {@code no_action}.
+     */
+    private CompletionStage<MessageVerdict> greylistAtEndOfMessage(MessageVerdict verdict, ConnectionFacts facts,
+                                                                   Envelope envelope) {
+        if (verdict.action() != ActionKind.GREYLIST) {
+            return CompletableFuture.completedFuture(verdict);
+        }
+        MessageVerdict delivered = new MessageVerdict(ActionKind.NO_ACTION, verdict.score(), verdict.symbols());
+        if (!settings.greylist.appliesAtEndOfMessage(facts, envelope, verdict.symbols())) {
+            return CompletableFuture.completedFuture(delivered);
+        }
+        List<CompletableFuture<GreylistDecision>> checks = envelope.recipients().stream()
+                .map(r -> settings.greylist.check(facts, envelope, r).toCompletableFuture()).toList();
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(ignored ->
+                checks.stream().anyMatch(c -> c.join().defers()) ? verdict : delivered);
     }
 
     @Override

@@ -79,7 +79,7 @@ final class VerdictPolicy {
             case SOFT_REJECT:
                 return refuse(replyOf(verdict.symbols(), ActionKind.SOFT_REJECT, settings.softRejectReply));
             case GREYLIST:
-                // TODO(#6): remember triplets; until then a greylist verdict defers every attempt like soft_reject.
+                // Only a message whose triplets the greylister deferred gets here (ScanSession).
                 return refuse(settings.greylistReply);
             case DISCARD:
                 return new EndOfMessageReply(List.of(), MilterReply.DISCARD);

@@ -390,7 +390,8 @@ class ScanSessionTest {
 
         Scan(String yaml, Check... extra) {
             var config = ConfigLoader.parse(yaml, "test.yml");
-            PipelineSettings settings = PipelineSettings.compile(config, dns, "mx.example.test", "Postern test",
+            var resources = new PipelineResources(dns, java.util.Optional.empty(), Runnable::run);
+            PipelineSettings settings = PipelineSettings.compile(config, resources, "mx.example.test", "Postern test",
                     List.of(extra), extra.length == 0 ? Map.of()
                             : Map.of("test.temperror", new SymbolConfig("TEST_TEMPERROR", 0, "")));
             filter = new ScanPipeline(settings).newFilter(new SessionInfo(1, null, Runnable::run));

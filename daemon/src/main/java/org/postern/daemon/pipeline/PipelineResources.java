@@ -1,0 +1,26 @@
+package org.postern.daemon.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.postern.dns.DnsResolver;
+import org.postern.greylist.Greylister;
+
+/**
+ * The long-lived things the checks share, owned by the daemon's assembly class and kept across reloads: the DNS
+ * resolver, the greylister with its store, and the executor for work that must not run on an event loop (store
+ * I/O).
+ *
+ * @param dns        the shared resolver
+ * @param greylister the greylister, empty when greylisting is disabled
+ * @param work       the executor for blocking work; its threads are not event loops
+ */
+public record PipelineResources(DnsResolver dns, Optional<Greylister> greylister, Executor work) {
+
+    public PipelineResources {
+        requireNonNull(dns, "dns");
+        requireNonNull(greylister, "greylister");
+        requireNonNull(work, "work");
+    }
+}
