@@ -37,11 +37,13 @@ import java.util.regex.Pattern;
  * @param spf        SPF on incoming mail; YAML {@code spf}
  * @param rbl        DNS blocklists; YAML {@code rbl}
  * @param greylist   greylisting; YAML {@code greylist}
+ * @param policy     per-recipient settings and how differing recipients are reconciled; YAML {@code policy}
  * @throws IllegalArgumentException if a value breaks a rule; the message names the YAML key
  */
 public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String> authservId, OutgoingConfig outgoing,
         ScanConfig scan, ActionsConfig actions, HeadersConfig headers, Map<String, SymbolConfig> symbols,
-        List<ListEntry> lists, DnsConfig dns, SpfConfig spf, RblConfig rbl, GreylistConfig greylist) {
+        List<ListEntry> lists, DnsConfig dns, SpfConfig spf, RblConfig rbl, GreylistConfig greylist,
+        PolicyConfig policy) {
 
     /**
      * The symbols every configuration has, which {@code symbols} entries may override: one entry per result kind that
@@ -78,7 +80,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
 
     // Last: the constructor it calls reads the constants above.
     static final PosternConfig DEFAULTS =
-            new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+            new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     public PosternConfig {
         milter = orDefault(milter, MilterConfig.DEFAULTS);
@@ -102,6 +104,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
         spf = orDefault(spf, SpfConfig.DEFAULTS);
         rbl = orDefault(rbl, RblConfig.DEFAULTS);
         greylist = orDefault(greylist, GreylistConfig.DEFAULTS);
+        policy = orDefault(policy, PolicyConfig.DEFAULTS);
     }
 
     /**
@@ -111,7 +114,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
      */
     public PosternConfig withStateDir(Path stateDir) {
         return new PosternConfig(milter, requireNonNull(stateDir, "stateDir"), authservId, outgoing, scan, actions,
-                headers, symbols, lists, dns, spf, rbl, greylist);
+                headers, symbols, lists, dns, spf, rbl, greylist, policy);
     }
 
     /** This configuration with another milter listen address, for a command-line override. */
@@ -119,7 +122,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
         var m = new MilterConfig(requireNonNull(listen, "listen"), milter.maxFrameBytes(), milter.progressInterval(),
                 milter.negotiationTimeout(), milter.maxConnections());
         return new PosternConfig(m, stateDir, authservId, outgoing, scan, actions, headers, symbols, lists, dns, spf,
-                rbl, greylist);
+                rbl, greylist, policy);
     }
 
     private static Map<String, SymbolConfig> mergeSymbols(Map<String, SymbolConfig> given) {

@@ -58,17 +58,18 @@ import java.util.stream.Collectors;
  */
 final class YamlBinding {
 
-    private static final Map<Class<?>, Record> DEFAULTS = Map.of(
-            PosternConfig.class, PosternConfig.DEFAULTS,
-            MilterConfig.class, MilterConfig.DEFAULTS,
-            OutgoingConfig.class, OutgoingConfig.DEFAULTS,
-            ScanConfig.class, ScanConfig.DEFAULTS,
-            ActionsConfig.class, ActionsConfig.DEFAULTS,
-            HeadersConfig.class, HeadersConfig.DEFAULTS,
-            DnsConfig.class, DnsConfig.DEFAULTS,
-            SpfConfig.class, SpfConfig.DEFAULTS,
-            RblConfig.class, RblConfig.DEFAULTS,
-            GreylistConfig.class, GreylistConfig.DEFAULTS);
+    private static final Map<Class<?>, Record> DEFAULTS = Map.ofEntries(
+            Map.entry(PosternConfig.class, PosternConfig.DEFAULTS),
+            Map.entry(MilterConfig.class, MilterConfig.DEFAULTS),
+            Map.entry(OutgoingConfig.class, OutgoingConfig.DEFAULTS),
+            Map.entry(ScanConfig.class, ScanConfig.DEFAULTS),
+            Map.entry(ActionsConfig.class, ActionsConfig.DEFAULTS),
+            Map.entry(HeadersConfig.class, HeadersConfig.DEFAULTS),
+            Map.entry(DnsConfig.class, DnsConfig.DEFAULTS),
+            Map.entry(SpfConfig.class, SpfConfig.DEFAULTS),
+            Map.entry(RblConfig.class, RblConfig.DEFAULTS),
+            Map.entry(GreylistConfig.class, GreylistConfig.DEFAULTS),
+            Map.entry(PolicyConfig.class, PolicyConfig.DEFAULTS));
 
     // Immutable once built, and thread-safe.
     private static final ObjectMapper MAPPER = build();
@@ -111,6 +112,8 @@ final class YamlBinding {
         module.addDeserializer(ListAction.class, enumDeserializer(ListAction.class));
         module.addDeserializer(RblCheck.class, enumDeserializer(RblCheck.class));
         module.addDeserializer(GreylistMode.class, enumDeserializer(GreylistMode.class));
+        module.addDeserializer(SpamAction.class, enumDeserializer(SpamAction.class));
+        module.addDeserializer(PolicyConflicts.class, enumDeserializer(PolicyConflicts.class));
         return YAMLMapper.builder(factory)
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

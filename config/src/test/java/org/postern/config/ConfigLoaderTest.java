@@ -90,7 +90,7 @@ class ConfigLoaderTest {
 
     @Test
     void nullComponentsMeanDefaults() {
-        assertThat(new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null))
+        assertThat(new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null))
                 .isEqualTo(ConfigLoader.defaults());
     }
 
@@ -311,7 +311,7 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKeyListsTheValidKeys() {
         assertError("# comment\nmilter: {}\nbogus: 1\n", 3, 1, "unknown key bogus; valid keys at the top level:"
-                + " actions, authserv_id, dns, greylist, headers, lists, milter, outgoing, rbl, scan, spf, state_dir,"
+                + " actions, authserv_id, dns, greylist, headers, lists, milter, outgoing, policy, rbl, scan, spf, state_dir,"
                 + " symbols");
     }
 

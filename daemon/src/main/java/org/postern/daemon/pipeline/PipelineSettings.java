@@ -3,12 +3,16 @@ package org.postern.daemon.pipeline;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
 import org.postern.config.ActionsConfig;
+import org.postern.config.PolicyConflicts;
+import org.postern.config.RecipientPolicy;
+import org.postern.config.SpamAction;
 import org.postern.config.PosternConfig;
 import org.postern.config.SymbolConfig;
 import org.postern.dns.DnsResolver;
@@ -23,7 +27,8 @@ public final class PipelineSettings {
 
     final PosternConfig config;
     final List<Check> checks;
-    final ActionPolicy policy;
+    final EffectivePolicy defaultPolicy;
+    private final List<RecipientEntry> recipientPolicies;
     final HeaderEdits headerEdits;
     final SmtpReply rejectReply;
     final SmtpReply softRejectReply;
@@ -48,7 +53,19 @@ public final class PipelineSettings {
         put(thresholds, ActionKind.GREYLIST, actions.greylist());
         put(thresholds, ActionKind.REWRITE_SUBJECT, actions.rewriteSubject());
         put(thresholds, ActionKind.ADD_HEADER, actions.addHeader());
-        this.policy = new ActionPolicy(thresholds);
+        this.defaultPolicy = new EffectivePolicy("default", thresholds, config.greylist().enabled(),
+                actions.subjectPrefix(), SpamAction.REJECT);
+        List<RecipientEntry> entries = new ArrayList<>();
+        for (RecipientPolicy rp : config.policy().recipients()) {
+            EnumMap<ActionKind, Double> own = new EnumMap<>(thresholds);
+            put(own, ActionKind.ADD_HEADER, rp.spamThreshold());
+            put(own, ActionKind.REWRITE_SUBJECT, rp.rewriteSubject());
+            put(own, ActionKind.REJECT, rp.rejectThreshold());
+            entries.add(new RecipientEntry(rp.match().toLowerCase(Locale.ROOT), new EffectivePolicy(rp.match(), own,
+                    rp.greylist().orElse(config.greylist().enabled()),
+                    rp.subjectPrefix().orElse(actions.subjectPrefix()), rp.spamAction().orElse(SpamAction.REJECT))));
+        }
+        this.recipientPolicies = List.copyOf(entries);
         this.rejectReply = ConfigValues.reply(actions.rejectReply());
         this.softRejectReply = ConfigValues.reply(actions.softRejectReply());
         this.greylistReply = ConfigValues.reply(actions.greylistReply());
@@ -113,18 +130,34 @@ public final class PipelineSettings {
         return Symbol.scored(sc.name(), sc.score(), reason, false);
     }
 
-    /** The score from which mail counts as spam, for {@code required=} in X-Spam-Status. */
-    double requiredScore() {
-        double lowest = Double.POSITIVE_INFINITY;
-        for (ActionKind a : List.of(ActionKind.ADD_HEADER, ActionKind.REWRITE_SUBJECT, ActionKind.QUARANTINE,
-                ActionKind.DISCARD, ActionKind.REJECT)) {
-            Optional<Double> t = policy.threshold(a);
-            if (t.isPresent()) {
-                lowest = Math.min(lowest, t.get());
+    /**
+     * The policy of one recipient: the entry for its address, else the entry for the most specific domain that
+     * matches it (as in Postfix's access maps), else the global settings.
+     */
+    EffectivePolicy policyFor(String recipient) {
+        String address = recipient.toLowerCase(Locale.ROOT);
+        String domain = Envelope.domainOf(address);
+        EffectivePolicy best = null;
+        int bestLength = -1;
+        for (RecipientEntry e : recipientPolicies) {
+            if (e.match().indexOf('@') >= 0) {
+                if (e.match().equals(address)) {
+                    return e.policy();
+                }
+            } else if (LocalListsCheck.nameMatches(e.match(), domain) && e.match().length() > bestLength) {
+                best = e.policy();
+                bestLength = e.match().length();
             }
         }
-        return Double.isInfinite(lowest) ? 0.0 : lowest;
+        return best != null ? best : defaultPolicy;
     }
+
+    /** How recipients with differing policies are reconciled. */
+    PolicyConflicts policyConflicts() {
+        return config.policy().conflicts();
+    }
+
+    private record RecipientEntry(String match, EffectivePolicy policy) {}
 
     /**
      * STYLE.md "Symbols": startup fails on an unmapped result kind or a configured kind that no check produces. The
@@ -151,7 +184,7 @@ public final class PipelineSettings {
         }
     }
 
-    private static void put(EnumMap<ActionKind, Double> map, ActionKind action, OptionalDouble threshold) {
+    private static void put(Map<ActionKind, Double> map, ActionKind action, OptionalDouble threshold) {
         threshold.ifPresent(t -> map.put(action, t));
     }
 }

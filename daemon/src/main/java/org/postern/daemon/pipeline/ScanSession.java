@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.postern.config.IpLiteral;
+import org.postern.config.PolicyConflicts;
 import org.postern.greylist.GreylistDecision;
 import org.postern.milter.EndOfMessageReply;
 import org.postern.milter.Macros;
@@ -33,6 +34,10 @@ import org.postern.milter.SmtpReply;
  * a decision needs them: at each RCPT (objective evidence, per recipient) and at end of message (everything).
  */
 final class ScanSession implements MilterFilter {
+
+    /** The answer to a recipient whose policy differs from the transaction's (policy.conflicts: defer). */
+    static final SmtpReply POLICY_CONFLICT = SmtpReply.of(452, "4.5.3",
+            "Please send to this recipient in a separate transaction");
 
     /** Header bytes kept as sent per message; past this, values are cut to {@link #CUT_VALUE_CHARS}. */
     static final long MAX_HEADER_BYTES = 1 << 20;
@@ -68,6 +73,7 @@ final class ScanSession implements MilterFilter {
         List<CompletableFuture<CheckResult>> mailResults = List.of();
         List<CompletableFuture<CheckResult>> endOfHeadersResults = List.of();
         final List<CheckResult> acceptedRecipientResults = new ArrayList<>();
+        final List<EffectivePolicy> acceptedRecipientPolicies = new ArrayList<>();
         final List<ReceivedHeaders.Field> headers = new ArrayList<>();
         long headerBytes;
         boolean headersTruncated;
@@ -134,13 +140,20 @@ final class ScanSession implements MilterFilter {
             CheckResult forRecipient = merge(collect(rcptResults, budget, envelope.outgoing()));
             List<Symbol> evidence = new ArrayList<>(merge(collect(earlier, budget, envelope.outgoing())).symbols());
             evidence.addAll(forRecipient.symbols());
-            Optional<SmtpReply> refusal = verdicts.preDataRefusal(evidence, facts.localSubmission());
+            EffectivePolicy policy = settings.policyFor(recipient);
+            Optional<SmtpReply> refusal = verdicts.preDataRefusal(evidence, facts.localSubmission(), policy);
             if (refusal.isPresent()) {
                 ActionKind action = refusal.get().isTemporary() ? ActionKind.SOFT_REJECT : ActionKind.REJECT;
                 return completed(refuse(tx, macros, facts, recipient, action, evidence, refusal.get()));
             }
-            if (!settings.greylist.appliesAtRcpt(facts, tx.envelope, evidence)) {
-                return completed(accept(tx, recipient, forRecipient));
+            if (conflictsWithAccepted(tx, policy)) {
+                // RFC 5321 §4.5.3.1.10: 452 tells the client to send this recipient again, in another transaction,
+                // where it gets a verdict under its own policy (README "Per-recipient policy").
+                return completed(refuse(tx, macros, facts, recipient, ActionKind.SOFT_REJECT, evidence,
+                        POLICY_CONFLICT));
+            }
+            if (!policy.greylist() || !settings.greylist.appliesAtRcpt(facts, tx.envelope, evidence)) {
+                return completed(accept(tx, recipient, forRecipient, policy));
             }
             return settings.greylist.check(facts, tx.envelope, recipient).thenApplyAsync(decision -> {
                 if (decision.defers()) {
@@ -154,13 +167,21 @@ final class ScanSession implements MilterFilter {
                 List<Symbol> symbols = new ArrayList<>(forRecipient.symbols());
                 symbols.add(settings.symbol(kind, decision.detail()));
                 return accept(tx, recipient, new CheckResult(symbols, forRecipient.authenticationResults(),
-                        forRecipient.traceHeaders()));
+                        forRecipient.traceHeaders()), policy);
             }, info.eventLoop());
         }, info.eventLoop());
     }
 
-    private MilterReply.Response accept(Transaction tx, String recipient, CheckResult forRecipient) {
+    /** With {@code policy.conflicts: defer}, whether this recipient's policy differs from those accepted so far. */
+    private boolean conflictsWithAccepted(Transaction tx, EffectivePolicy policy) {
+        return settings.policyConflicts() == PolicyConflicts.DEFER && !tx.acceptedRecipientPolicies.isEmpty()
+                && !tx.acceptedRecipientPolicies.get(0).id().equals(policy.id());
+    }
+
+    private MilterReply.Response accept(Transaction tx, String recipient, CheckResult forRecipient,
+                                        EffectivePolicy policy) {
         tx.acceptedRecipientResults.add(forRecipient);
+        tx.acceptedRecipientPolicies.add(policy);
         tx.envelope = tx.envelope.withRecipient(recipient);
         return MilterReply.CONTINUE;
     }
@@ -232,12 +253,15 @@ final class ScanSession implements MilterFilter {
             CheckResult session = merge(concat(collect(earlier, budget, envelope.outgoing()),
                     collect(eomResults, budget, envelope.outgoing())));
             List<List<Symbol>> perRecipient = tx.acceptedRecipientResults.stream().map(CheckResult::symbols).toList();
-            MessageVerdict verdict = verdicts.decide(VerdictPolicy.messageSymbols(session.symbols(), perRecipient));
+            EffectivePolicy policy = tx.acceptedRecipientPolicies.isEmpty() ? settings.defaultPolicy
+                    : EffectivePolicy.strictest(tx.acceptedRecipientPolicies.stream().distinct().toList());
+            MessageVerdict verdict = verdicts.decide(VerdictPolicy.messageSymbols(session.symbols(), perRecipient),
+                    policy);
             return greylistAtEndOfMessage(verdict, facts, envelope).thenApplyAsync(finalVerdict -> {
                 List<String> authResults = new ArrayList<>(session.authenticationResults());
                 tx.acceptedRecipientResults.forEach(r -> authResults.addAll(r.authenticationResults()));
-                EndOfMessageReply reply = verdicts.reply(finalVerdict, headers, authResults, session.traceHeaders(),
-                        envelope.outgoing(), headerLeadingSpace);
+                EndOfMessageReply reply = verdicts.reply(finalVerdict, policy, headers, authResults,
+                        session.traceHeaders(), envelope.outgoing(), headerLeadingSpace);
                 MessageLog.message(macros.get("i").orElse("NOQUEUE"), info.id(), finalVerdict, facts, envelope,
                         tx.headersTruncated, System.nanoTime() - tx.startNanos);
                 return reply;

@@ -29,14 +29,15 @@ final class VerdictPolicy {
         this.settings = settings;
     }
 
-    /** The RCPT-stage refusal of one recipient, if the objective evidence decides one. */
-    Optional<SmtpReply> preDataRefusal(List<Symbol> evidence, boolean localSubmission) {
+    /** The RCPT-stage refusal of one recipient under its policy, if the objective evidence decides one. */
+    Optional<SmtpReply> preDataRefusal(List<Symbol> evidence, boolean localSubmission, EffectivePolicy policy) {
         if (localSubmission) {
             return Optional.empty();
         }
         List<Symbol> objective = evidence.stream().filter(Symbol::objective).toList();
-        ActionKind action = ActionPolicy.forced(objective)
-                .orElseGet(() -> settings.policy.byScore(MessageVerdict.sum(objective)));
+        Optional<ActionKind> forced = ActionPolicy.forced(objective);
+        ActionKind action = policy.adjust(forced.orElseGet(() -> policy.actions().byScore(MessageVerdict.sum(objective))),
+                forced);
         return switch (action) {
             case REJECT -> Optional.of(replyOf(objective, ActionKind.REJECT, settings.rejectReply));
             case SOFT_REJECT -> Optional.of(replyOf(objective, ActionKind.SOFT_REJECT, settings.softRejectReply));
@@ -63,15 +64,17 @@ final class VerdictPolicy {
         return all;
     }
 
-    /** The verdict on a whole message. */
-    MessageVerdict decide(List<Symbol> symbols) {
+    /** The verdict on a whole message under the message's policy. */
+    MessageVerdict decide(List<Symbol> symbols, EffectivePolicy policy) {
         double score = MessageVerdict.sum(symbols);
-        return new MessageVerdict(settings.policy.decide(symbols, score), score, symbols);
+        ActionKind action = policy.adjust(policy.actions().decide(symbols, score), ActionPolicy.forced(symbols));
+        return new MessageVerdict(action, score, symbols);
     }
 
     /** The end-of-message answer: a refusal, or the header edits and ACCEPT (with QUARANTINE when held). */
-    EndOfMessageReply reply(MessageVerdict verdict, ReceivedHeaders headers, List<String> authResults,
-                            List<ReceivedHeaders.Field> traceHeaders, boolean outgoing, boolean headerLeadingSpace) {
+    EndOfMessageReply reply(MessageVerdict verdict, EffectivePolicy policy, ReceivedHeaders headers,
+                            List<String> authResults, List<ReceivedHeaders.Field> traceHeaders, boolean outgoing,
+                            boolean headerLeadingSpace) {
         ActionKind action = verdict.action();
         switch (action) {
             case REJECT:
@@ -86,9 +89,9 @@ final class VerdictPolicy {
             default:
                 break;
         }
-        String prefix = action == ActionKind.REWRITE_SUBJECT ? settings.config.actions().subjectPrefix() : "";
+        String prefix = action == ActionKind.REWRITE_SUBJECT ? policy.subjectPrefix() : "";
         List<MilterReply.Modification> edits = new ArrayList<>(settings.headerEdits.edits(headers, verdict, !outgoing,
-                authResults, traceHeaders, settings.requiredScore(), prefix));
+                authResults, traceHeaders, policy.requiredScore(), prefix));
         if (action == ActionKind.QUARANTINE) {
             edits.add(new MilterReply.Quarantine(settings.config.actions().quarantineReason()));
         }

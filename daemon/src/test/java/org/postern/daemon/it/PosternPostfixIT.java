@@ -50,6 +50,10 @@ class PosternPostfixIT {
               - {match: sender, value: dropped@bad.test, action: discard}
               - {match: sender, value: suspect@bad.test, score: 7}
               - {match: sender, value: spammy@bad.test, score: 9}
+              - {match: sender, value: borderline@bad.test, score: 4}
+            policy:
+              recipients:
+                - {match: oscar@example.test, spam_threshold: 3}
             """;
 
     private static final Pattern MILTER_TROUBLE = Pattern.compile("warning: .*[Mm]ilter");
@@ -158,6 +162,27 @@ class PosternPostfixIT {
                     "5.7.1 Ask postmaster@example.test to let you through");
             smtp.quit();
         }
+    }
+
+    @Test
+    void recipientsWithDifferentPoliciesGetTheirOwnTransactionsAndVerdicts() {
+        try (SmtpClient smtp = SmtpClient.connect(postfix.smtpPort())) {
+            smtp.ehlo("client.remote.test");
+            assertThat(smtp.mailFrom("borderline@bad.test").code()).isEqualTo(250);
+            assertThat(smtp.rcptTo("oscar@example.test").code()).isEqualTo(250);
+            // policy.conflicts: defer (the default): the recipient with the other policy comes back on its own.
+            assertThat(smtp.rcptTo("rupert@example.test").toString())
+                    .isEqualTo("452 4.5.3 Please send to this recipient in a separate transaction");
+            assertThat(smtp.data(TestMail.message("policy-1", "borderline@bad.test", "oscar@example.test",
+                    "Score 4")).code()).isEqualTo(250);
+            assertThat(smtp.mailFrom("borderline@bad.test").code()).isEqualTo(250);
+            assertThat(smtp.rcptTo("rupert@example.test").code()).isEqualTo(250);
+            assertThat(smtp.data(TestMail.message("policy-2", "borderline@bad.test", "rupert@example.test",
+                    "Score 4")).code()).isEqualTo(250);
+            smtp.quit();
+        }
+        assertThat(deliveredTo("oscar").header("X-Spam-Flag")).contains("YES");   // spam_threshold 3
+        assertThat(deliveredTo("rupert").header("X-Spam-Flag")).contains("NO");   // the global add_header 6
     }
 
     @Test

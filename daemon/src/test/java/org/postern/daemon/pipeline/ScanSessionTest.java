@@ -365,6 +365,58 @@ class ScanSessionTest {
         assertThat(s.header(s.eom(), "X-Postern-Symbols")).contains("TEST_SUBJECT(6.50){win?big}");
     }
 
+    private static final String POLICIES = BASE + """
+            lists: [{match: sender, value: remote.test, score: 4}]
+            policy:
+              recipients:
+                - {match: strict.test, spam_threshold: 3}
+                - {match: boss@strict.test, spam_threshold: 3, spam_action: quarantine, reject_threshold: 3.5}
+                - {match: sub.strict.test, spam_threshold: 10}
+            """;
+
+    @Test
+    void aRecipientWithAnotherPolicyIsDeferredToItsOwnTransaction() {
+        var s = new Scan(POLICIES);
+        s.connect().helo("h").mail("<a@remote.test>");
+        assertThat(s.rcpt("<alice@strict.test>")).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.rcpt("<carol@strict.test>")).as("same policy").isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.rcpt("<bob@example.test>")).isEqualTo(new MilterReply.ReplyCode(
+                SmtpReply.of(452, "4.5.3", "Please send to this recipient in a separate transaction")));
+        assertThat(unfolded(s.header(s.eom(), "X-Spam-Status"))).startsWith(" Yes, score=4.0 required=3.0");
+
+        s.mail("<a@remote.test>");
+        assertThat(s.rcpt("<bob@example.test>")).isEqualTo(MilterReply.CONTINUE);
+        assertThat(unfolded(s.header(s.eom(), "X-Spam-Status"))).startsWith(" No, score=4.0 required=6.0");
+    }
+
+    @Test
+    void strictestCombinesTheRecipientsPolicies() {
+        var s = new Scan(POLICIES.replace("policy:\n", "policy:\n  conflicts: strictest\n"));
+        s.connect().helo("h").mail("<a@remote.test>");
+        assertThat(s.rcpt("<bob@example.test>")).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.rcpt("<boss@strict.test>")).isEqualTo(MilterReply.CONTINUE);
+        EndOfMessageReply eom = s.eom();
+        // The lowest reject threshold (3.5, boss's) is reached, and boss wants quarantine rather than reject.
+        assertThat(eom.response()).isEqualTo(MilterReply.ACCEPT);
+        assertThat(eom.modifications()).contains(new MilterReply.Quarantine("Postern: quarantined as spam"));
+    }
+
+    @Test
+    void quarantinePolicyHoldsWhatWouldBeRejectedAndTheAddressEntryWinsOverItsDomain() {
+        var s = new Scan(POLICIES);
+        s.connect().helo("h").mail("<a@remote.test>");
+        assertThat(s.rcpt("<boss@strict.test>")).as("not refused at RCPT").isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.eom().modifications()).contains(new MilterReply.Quarantine("Postern: quarantined as spam"));
+    }
+
+    @Test
+    void theMostSpecificDomainEntryApplies() {
+        var s = new Scan(POLICIES);
+        s.connect().helo("h").mail("<a@remote.test>");
+        assertThat(s.rcpt("<x@mail.sub.strict.test>")).isEqualTo(MilterReply.CONTINUE);
+        assertThat(unfolded(s.header(s.eom(), "X-Spam-Status"))).startsWith(" No, score=4.0 required=8.0");  // rewrite_subject 8 now comes first
+    }
+
     /** RFC 5322 §2.2.3 unfolding. */
     private static String unfolded(String value) {
         return value.replace("\n\t", " ");
