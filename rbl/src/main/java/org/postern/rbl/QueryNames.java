@@ -3,6 +3,7 @@ package org.postern.rbl;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Optional;
+import org.postern.dns.AddressText;
 
 /**
  * Query names for blocklist lookups (RFC 5782 §2.1, §2.2, §2.4) and the checks that keep them valid DNS names.
@@ -60,45 +61,7 @@ final class QueryNames {
 
     /** The address in text: dotted quad, or RFC 5952 canonical IPv6 (lower case, longest zero run as {@code ::}). */
     static String text(byte[] address) {
-        if (address.length == 4) {
-            return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "."
-                    + (address[3] & 0xff);
-        }
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((address[2 * i] & 0xff) << 8) | (address[2 * i + 1] & 0xff);
-        }
-        // RFC 5952 §4.2.2/§4.2.3: shorten the longest run of two or more zero groups, the first one on a tie.
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(groups[i]));
-        }
-        return sb.toString();
+        return AddressText.of(address);
     }
 
     /** The zone a lookup goes under: {@code <keyPrefix>.<zone>}, or the zone alone. */

@@ -1,6 +1,7 @@
 package org.postern.spf;
 
 import java.util.Optional;
+import org.postern.dns.AddressText;
 
 /**
  * Strict address literals as SPF records write them (RFC 7208 §5.6), and the text forms macros need. Never calls
@@ -123,45 +124,9 @@ final class IpAddresses {
         return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
     }
 
-    /**
-     * RFC 5952 §4 text of 16 octets: lower-case hex, no leading zeros, the longest run of two or more zero groups
-     * (the first of equal runs) shortened to "::".
-     */
+    /** RFC 5952 §4 text of 16 octets (one implementation for every module: {@link AddressText}). */
     static String ipv6Text(byte[] a) {
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j;
-        }
-        StringBuilder out = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(groups[i]));
-        }
-        return out.toString();
+        return AddressText.of(a);
     }
 
     /** The 32 nibbles of 16 octets, most significant first, separated by dots, in the given case. */
