@@ -96,7 +96,7 @@ public final class Postern implements AutoCloseable {
             LOG.info("{} serving the milter on {}:{}, state in {}", Version.CURRENT,
                     server.localAddress().getHostString(), server.localAddress().getPort(), config.stateDir());
             return new Postern(config, resources, greylister, work, pipeline, server, hostName);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {  // an Error too: lmdbjava's native library may fail to load
             work.shutdownNow();
             greylister.ifPresent(Greylister::close);
             if (dns != null) {
@@ -158,8 +158,9 @@ public final class Postern implements AutoCloseable {
         if (!next.dns().equals(config.dns())) {
             LOG.warn("dns settings changed; they take effect at the next restart");
         }
-        if (!next.greylist().equals(config.greylist())) {
-            LOG.warn("greylist settings changed; they take effect at the next restart");
+        if (storeSettingsChanged(config.greylist(), next.greylist())) {
+            LOG.warn("greylist enabled, delay, retry_window, lifetime, prefixes or auto_allowlist_after changed;"
+                    + " they take effect at the next restart (the other greylist settings apply now)");
         }
         if (!next.milter().equals(config.milter())) {
             LOG.warn("milter settings changed; they take effect at the next restart");
@@ -170,6 +171,14 @@ public final class Postern implements AutoCloseable {
         pipeline.update(settings);
         config = next;
         LOG.info("configuration reloaded; new sessions use it");
+    }
+
+    /** The greylist settings the store was opened with; the rest (mode, exemptions) applies at reload. */
+    private static boolean storeSettingsChanged(GreylistConfig old, GreylistConfig next) {
+        return old.enabled() != next.enabled() || !old.delay().equals(next.delay())
+                || !old.retryWindow().equals(next.retryWindow()) || !old.lifetime().equals(next.lifetime())
+                || old.ipv4Prefix() != next.ipv4Prefix() || old.ipv6Prefix() != next.ipv6Prefix()
+                || old.autoAllowlistAfter() != next.autoAllowlistAfter();
     }
 
     @Override

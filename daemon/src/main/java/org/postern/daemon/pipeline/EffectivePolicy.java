@@ -65,6 +65,14 @@ record EffectivePolicy(String id, Map<ActionKind, Double> thresholds, boolean gr
                 spamAction);
     }
 
+    /** The same policy without the greylist threshold, for a message greylisting does not apply to. */
+    EffectivePolicy withoutGreylist() {
+        EnumMap<ActionKind, Double> rest = new EnumMap<>(ActionKind.class);
+        rest.putAll(thresholds);
+        rest.remove(ActionKind.GREYLIST);
+        return new EffectivePolicy(id, rest, greylist, subjectPrefix, spamAction);
+    }
+
     /** The action this policy takes: a score-based reject becomes quarantine where the policy says so. */
     ActionKind adjust(ActionKind action, Optional<ActionKind> forced) {
         if (action == ActionKind.REJECT && forced.isEmpty() && spamAction == SpamAction.QUARANTINE) {

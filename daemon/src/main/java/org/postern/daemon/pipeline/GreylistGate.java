@@ -1,12 +1,15 @@
 package org.postern.daemon.pipeline;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.postern.config.Cidr;
 import org.postern.config.GreylistConfig;
 import org.postern.config.GreylistMode;
@@ -24,6 +27,8 @@ import org.postern.greylist.Greylister;
  * Postfix could not verify (spam bots rarely have one; big senders always do).
  */
 final class GreylistGate {
+
+    private static final System.Logger LOG = System.getLogger(GreylistGate.class.getName());
 
     /** What greylisting reports: a deferred recipient, a passed one, a store that failed (then nothing defers). */
     static final java.util.Set<String> RESULT_KINDS =
@@ -68,16 +73,29 @@ final class GreylistGate {
     }
 
     /**
-     * The greylister's decision, computed on the work executor; completes with a non-deferring decision when the
-     * greylister fails, so Postern never tempfails because it broke.
+     * The greylister's decision, computed on the work executor within {@code budget}; completes with a non-deferring
+     * decision when the greylister fails, is rejected (shutdown) or is late, so Postern never tempfails, nor holds
+     * Postfix, because it broke.
      */
-    CompletionStage<GreylistDecision> check(ConnectionFacts connection, Envelope envelope, String recipient) {
+    CompletionStage<GreylistDecision> check(ConnectionFacts connection, Envelope envelope, String recipient,
+                                            Duration budget) {
         Optional<String> name = connection.clientNameVerified() && !connection.clientName().equalsIgnoreCase("unknown")
                 ? Optional.of(connection.clientName()) : Optional.empty();
         GreylistRequest request = new GreylistRequest(connection.clientIp().orElseThrow(), name, envelope.sender(),
                 recipient);
-        return CompletableFuture.supplyAsync(() -> greylister.check(request), work)
-                .exceptionally(bug -> new GreylistDecision.StoreFailure(String.valueOf(bug)));
+        CompletableFuture<GreylistDecision> decision;
+        try {
+            decision = CompletableFuture.supplyAsync(() -> greylister.check(request), work);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(new GreylistDecision.StoreFailure("shutting down"));
+        }
+        return decision
+                .exceptionally(bug -> {
+                    LOG.log(System.Logger.Level.ERROR, "greylist check failed; the recipient is not deferred", bug);
+                    return new GreylistDecision.StoreFailure("internal_error");
+                })
+                .completeOnTimeout(new GreylistDecision.StoreFailure("timeout"), budget.toNanos(),
+                        TimeUnit.NANOSECONDS);
     }
 
     private boolean exempt(ConnectionFacts connection, Envelope envelope, List<Symbol> evidence) {

@@ -136,7 +136,7 @@ final class ScanSession implements MilterFilter {
         List<CompletableFuture<CheckResult>> rcptResults = startAll(Stage.RCPT, budget,
                 c -> () -> c.rcpt(facts, envelope, recipient));
         List<CompletableFuture<CheckResult>> earlier = concat(connectResults, heloResults, tx.mailResults);
-        return await(concat(earlier, rcptResults), budget).thenComposeAsync(ignored -> {
+        return onEventLoop(await(concat(earlier, rcptResults), budget), ignored -> {
             CheckResult forRecipient = merge(collect(rcptResults, budget, envelope.outgoing()));
             List<Symbol> evidence = new ArrayList<>(merge(collect(earlier, budget, envelope.outgoing())).symbols());
             evidence.addAll(forRecipient.symbols());
@@ -155,7 +155,7 @@ final class ScanSession implements MilterFilter {
             if (!policy.greylist() || !settings.greylist.appliesAtRcpt(facts, tx.envelope, evidence)) {
                 return completed(accept(tx, recipient, forRecipient, policy));
             }
-            return settings.greylist.check(facts, tx.envelope, recipient).thenApplyAsync(decision -> {
+            return settings.greylist.check(facts, tx.envelope, recipient, budget).thenApplyAsync(decision -> {
                 if (decision.defers()) {
                     List<Symbol> withGreylist = new ArrayList<>(evidence);
                     withGreylist.add(settings.symbol("greylist.deferred", decision.detail()));
@@ -169,7 +169,20 @@ final class ScanSession implements MilterFilter {
                 return accept(tx, recipient, new CheckResult(symbols, forRecipient.authenticationResults(),
                         forRecipient.traceHeaders()), policy);
             }, info.eventLoop());
-        }, info.eventLoop());
+        });
+    }
+
+    /**
+     * Runs {@code next} when {@code ready} completes, on this session's event loop. Callbacks run on the loop (the
+     * MilterFilter contract), so when the checks have already answered (cached DNS, the common case) it runs at
+     * once, without a round trip through the loop's task queue.
+     */
+    private <T, R> CompletionStage<R> onEventLoop(CompletableFuture<T> ready,
+                                                  Function<T, CompletionStage<R>> next) {
+        if (ready.isDone()) {
+            return next.apply(ready.join());
+        }
+        return ready.thenComposeAsync(next, info.eventLoop());
     }
 
     /** With {@code policy.conflicts: defer}, whether this recipient's policy differs from those accepted so far. */
@@ -257,7 +270,7 @@ final class ScanSession implements MilterFilter {
                     : EffectivePolicy.strictest(tx.acceptedRecipientPolicies.stream().distinct().toList());
             MessageVerdict verdict = verdicts.decide(VerdictPolicy.messageSymbols(session.symbols(), perRecipient),
                     policy);
-            return greylistAtEndOfMessage(verdict, facts, envelope).thenApplyAsync(finalVerdict -> {
+            return greylistAtEndOfMessage(verdict, policy, facts, envelope, budget).thenApplyAsync(finalVerdict -> {
                 List<String> authResults = new ArrayList<>(session.authenticationResults());
                 tx.acceptedRecipientResults.forEach(r -> authResults.addAll(r.authenticationResults()));
                 EndOfMessageReply reply = verdicts.reply(finalVerdict, policy, headers, authResults,
@@ -270,23 +283,25 @@ final class ScanSession implements MilterFilter {
     }
 
     /**
-     * The greylist action at end of message: in {@code end_of_message} mode the message is deferred when any of its
-     * recipients' triplets defers; otherwise (greylisting off, {@code rcpt} mode, an exempt client, or every triplet
-     * known) the message is delivered as {@code no_action}.
+     * The greylist action at end of message: in {@code end_of_message} mode, for a policy that greylists, the message
+     * is deferred when any of its recipients' triplets defers. Where greylisting does not apply (greylisting off for
+     * the policy, {@code rcpt} mode, an exempt client) or every triplet is known, the verdict is taken again without
+     * the greylist threshold, so spam is still marked.
      */
-    private CompletionStage<MessageVerdict> greylistAtEndOfMessage(MessageVerdict verdict, ConnectionFacts facts,
-                                                                   Envelope envelope) {
+    private CompletionStage<MessageVerdict> greylistAtEndOfMessage(MessageVerdict verdict, EffectivePolicy policy,
+                                                                   ConnectionFacts facts, Envelope envelope,
+                                                                   Duration budget) {
         if (verdict.action() != ActionKind.GREYLIST) {
             return CompletableFuture.completedFuture(verdict);
         }
-        MessageVerdict delivered = new MessageVerdict(ActionKind.NO_ACTION, verdict.score(), verdict.symbols());
-        if (!settings.greylist.appliesAtEndOfMessage(facts, envelope, verdict.symbols())) {
-            return CompletableFuture.completedFuture(delivered);
+        MessageVerdict otherwise = verdicts.decide(verdict.symbols(), policy.withoutGreylist());
+        if (!policy.greylist() || !settings.greylist.appliesAtEndOfMessage(facts, envelope, verdict.symbols())) {
+            return CompletableFuture.completedFuture(otherwise);
         }
         List<CompletableFuture<GreylistDecision>> checks = envelope.recipients().stream()
-                .map(r -> settings.greylist.check(facts, envelope, r).toCompletableFuture()).toList();
+                .map(r -> settings.greylist.check(facts, envelope, r, budget).toCompletableFuture()).toList();
         return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(ignored ->
-                checks.stream().anyMatch(c -> c.join().defers()) ? verdict : delivered);
+                checks.stream().anyMatch(c -> c.join().defers()) ? verdict : otherwise);
     }
 
     @Override

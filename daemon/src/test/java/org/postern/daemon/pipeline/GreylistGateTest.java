@@ -82,8 +82,19 @@ class GreylistGateTest {
         ConnectionFacts bot = client("192.0.2.10", "[192.0.2.10]");
         assertThat(gate.appliesAtRcpt(bot, inbound("a@remote.test"), List.of())).isFalse();
         assertThat(gate.appliesAtEndOfMessage(bot, inbound("a@remote.test"), List.of())).isTrue();
-        assertThat(gate.check(bot, inbound("a@remote.test"), "b@example.test").toCompletableFuture().join()
-                .defers()).isTrue();
+        assertThat(gate.check(bot, inbound("a@remote.test"), "b@example.test", java.time.Duration.ofSeconds(5))
+                .toCompletableFuture().join().defers()).isTrue();
+    }
+
+    @Test
+    void aGreylisterThatDoesNotAnswerInTheBudgetDefersNothing() throws Exception {
+        GreylistConfig config = ConfigLoader.parse("greylist: {min_score: ~}\n", "t.yml").greylist();
+        java.util.concurrent.Executor never = task -> { };   // a work queue that never gets to the task
+        GreylistGate gate = new GreylistGate(greylister, config, never, "SPF_PASS");
+        var decision = gate.check(client("192.0.2.10", "[192.0.2.10]"), inbound("a@remote.test"), "b@example.test",
+                java.time.Duration.ofMillis(50)).toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(decision.defers()).isFalse();
+        assertThat(decision.detail()).isEqualTo("store_failure");
     }
 
     @Test

@@ -417,6 +417,55 @@ class ScanSessionTest {
         assertThat(unfolded(s.header(s.eom(), "X-Spam-Status"))).startsWith(" No, score=4.0 required=8.0");  // rewrite_subject 8 now comes first
     }
 
+    private static java.util.Optional<org.postern.greylist.Greylister> greylister() {
+        return java.util.Optional.of(org.postern.greylist.Greylister.open(
+                new org.postern.greylist.InMemoryGreylistStore(), org.postern.greylist.GreylistPolicy.defaults(),
+                java.time.Clock.systemUTC()));
+    }
+
+    @Test
+    void endOfMessageModeDefersANewTripletAfterData() {
+        var s = new Scan(BASE + """
+                greylist: {mode: end_of_message, min_score: ~}
+                actions: {greylist: 3}
+                lists: [{match: sender, value: remote.test, score: 4}]
+                """, greylister());
+        s.connect().helo("h").mail("<a@remote.test>");
+        assertThat(s.rcpt("<b@example.test>")).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.eom()).isEqualTo(new EndOfMessageReply(List.of(), new MilterReply.ReplyCode(
+                SmtpReply.of(451, "4.7.1", "Greylisted, please try again later"))));
+    }
+
+    @Test
+    void aPolicyWithoutGreylistingIsNotGreylistedAfterData() {
+        var s = new Scan(BASE + """
+                greylist: {mode: end_of_message, min_score: ~}
+                actions: {greylist: 3}
+                lists: [{match: sender, value: remote.test, score: 4}]
+                policy:
+                  recipients: [{match: example.test, greylist: false}]
+                """, greylister());
+        s.connect().helo("h").mail("<a@remote.test>").rcpt("<b@example.test>");
+        EndOfMessageReply eom = s.eom();
+        assertThat(eom.response()).isEqualTo(MilterReply.ACCEPT);
+        assertThat(s.header(eom, "X-Postern-Symbols")).contains("action=no_action");
+    }
+
+    @Test
+    void aGreylistScoreThatDoesNotGreylistStillMarksSpam() {
+        var s = new Scan(BASE + """
+                greylist: {networks: [192.0.2.0/24]}
+                actions: {greylist: 10}
+                lists: [{match: sender, value: remote.test, score: 11}]
+                """, greylister());
+        s.connect().helo("h").mail("<a@remote.test>");
+        assertThat(s.rcpt("<b@example.test>")).as("an exempt network").isEqualTo(MilterReply.CONTINUE);
+        EndOfMessageReply eom = s.eom();
+        assertThat(eom.response()).isEqualTo(MilterReply.ACCEPT);
+        assertThat(s.header(eom, "X-Spam-Flag")).isEqualTo(" YES");
+        assertThat(s.header(eom, "X-Postern-Symbols")).contains("action=rewrite_subject");
+    }
+
     /** RFC 5322 §2.2.3 unfolding. */
     private static String unfolded(String value) {
         return value.replace("\n\t", " ");
@@ -441,8 +490,12 @@ class ScanSessionTest {
         Macros macros = Macros.empty();
 
         Scan(String yaml, Check... extra) {
+            this(yaml, java.util.Optional.empty(), extra);
+        }
+
+        Scan(String yaml, java.util.Optional<org.postern.greylist.Greylister> greylister, Check... extra) {
             var config = ConfigLoader.parse(yaml, "test.yml");
-            var resources = new PipelineResources(dns, java.util.Optional.empty(), Runnable::run);
+            var resources = new PipelineResources(dns, greylister, Runnable::run);
             PipelineSettings settings = PipelineSettings.compile(config, resources, "mx.example.test", "Postern test",
                     List.of(extra), extra.length == 0 ? Map.of()
                             : Map.of("test.temperror", new SymbolConfig("TEST_TEMPERROR", 0, "")));
