@@ -53,9 +53,4 @@ final class ActionPolicy {
     ActionKind decide(Collection<Symbol> symbols, double score) {
         return forced(symbols).orElseGet(() -> byScore(score));
     }
-
-    /** The threshold of an action, if it is enabled. */
-    Optional<Double> threshold(ActionKind action) {
-        return Optional.ofNullable(thresholds.get(action));
-    }
 }

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -63,10 +62,5 @@ public final class ReceivedHeaders {
             }
         }
         return found;
-    }
-
-    /** Lower-case names, for tests and logs. */
-    public List<String> names() {
-        return fields.stream().map(f -> f.name().toLowerCase(Locale.ROOT)).toList();
     }
 }

@@ -50,10 +50,6 @@ public final class ScanPipeline implements MilterFilterFactory {
         settings.set(next);
     }
 
-    public PipelineSettings settings() {
-        return settings.get();
-    }
-
     @Override
     public MilterOptions options() {
         return OPTIONS;
