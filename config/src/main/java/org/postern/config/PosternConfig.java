@@ -38,12 +38,13 @@ import java.util.regex.Pattern;
  * @param rbl        DNS blocklists; YAML {@code rbl}
  * @param greylist   greylisting; YAML {@code greylist}
  * @param policy     per-recipient settings and how differing recipients are reconciled; YAML {@code policy}
+ * @param dkim       DKIM verification; YAML {@code dkim}
  * @throws IllegalArgumentException if a value breaks a rule; the message names the YAML key
  */
 public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String> authservId, OutgoingConfig outgoing,
         ScanConfig scan, ActionsConfig actions, HeadersConfig headers, Map<String, SymbolConfig> symbols,
         List<ListEntry> lists, DnsConfig dns, SpfConfig spf, RblConfig rbl, GreylistConfig greylist,
-        PolicyConfig policy) {
+        PolicyConfig policy, DkimConfig dkim) {
 
     /**
      * The symbols every configuration has, which {@code symbols} entries may override: one entry per result kind that
@@ -67,6 +68,12 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
                     "a blocklist refused the query or answered outside 127.0.0.0/8; see the list's counters")),
             Map.entry("rbl.unmapped", new SymbolConfig("RBL_LISTED_UNMAPPED", 0.0,
                     "a blocklist listed the client with a code no configured rule maps")),
+            Map.entry("dkim.valid", new SymbolConfig("DKIM_VALID", -0.1, "DKIM: a signature verified")),
+            Map.entry("dkim.invalid",
+                    new SymbolConfig("DKIM_INVALID", 1.0, "DKIM: a signature did not verify or is not acceptable")),
+            Map.entry("dkim.temperror",
+                    new SymbolConfig("DKIM_TEMPERROR", 0.0, "DKIM: a key lookup failed or timed out")),
+            Map.entry("dkim.none", new SymbolConfig("DKIM_NONE", 0.0, "DKIM: no signature, or a testing key")),
             Map.entry("greylist.deferred",
                     new SymbolConfig("GREYLIST_DEFERRED", 0.0, "greylisting deferred the recipient")),
             Map.entry("greylist.passed",
@@ -80,7 +87,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
 
     // Last: the constructor it calls reads the constants above.
     static final PosternConfig DEFAULTS =
-            new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     public PosternConfig {
         milter = orDefault(milter, MilterConfig.DEFAULTS);
@@ -105,6 +112,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
         rbl = orDefault(rbl, RblConfig.DEFAULTS);
         greylist = orDefault(greylist, GreylistConfig.DEFAULTS);
         policy = orDefault(policy, PolicyConfig.DEFAULTS);
+        dkim = orDefault(dkim, DkimConfig.DEFAULTS);
     }
 
     /**
@@ -114,7 +122,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
      */
     public PosternConfig withStateDir(Path stateDir) {
         return new PosternConfig(milter, requireNonNull(stateDir, "stateDir"), authservId, outgoing, scan, actions,
-                headers, symbols, lists, dns, spf, rbl, greylist, policy);
+                headers, symbols, lists, dns, spf, rbl, greylist, policy, dkim);
     }
 
     /** This configuration with another milter listen address, for a command-line override. */
@@ -122,7 +130,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
         var m = new MilterConfig(requireNonNull(listen, "listen"), milter.maxFrameBytes(), milter.progressInterval(),
                 milter.negotiationTimeout(), milter.maxConnections());
         return new PosternConfig(m, stateDir, authservId, outgoing, scan, actions, headers, symbols, lists, dns, spf,
-                rbl, greylist, policy);
+                rbl, greylist, policy, dkim);
     }
 
     private static Map<String, SymbolConfig> mergeSymbols(Map<String, SymbolConfig> given) {

@@ -69,7 +69,8 @@ final class YamlBinding {
             Map.entry(SpfConfig.class, SpfConfig.DEFAULTS),
             Map.entry(RblConfig.class, RblConfig.DEFAULTS),
             Map.entry(GreylistConfig.class, GreylistConfig.DEFAULTS),
-            Map.entry(PolicyConfig.class, PolicyConfig.DEFAULTS));
+            Map.entry(PolicyConfig.class, PolicyConfig.DEFAULTS),
+            Map.entry(DkimConfig.class, DkimConfig.DEFAULTS));
 
     // Immutable once built, and thread-safe.
     private static final ObjectMapper MAPPER = build();

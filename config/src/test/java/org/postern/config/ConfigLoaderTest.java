@@ -90,7 +90,7 @@ class ConfigLoaderTest {
 
     @Test
     void nullComponentsMeanDefaults() {
-        assertThat(new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null))
+        assertThat(new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null))
                 .isEqualTo(ConfigLoader.defaults());
     }
 
@@ -221,8 +221,9 @@ class ConfigLoaderTest {
     @Test
     void aResultKindNoCheckProducesPointsAtTheKeyAndNamesTheValidOnes() {
         assertError("symbols:\n  spf.fial: {name: SPF_FAIL}\n", 2, 3,
-                "symbols.spf.fial is not a result kind any check produces; valid kinds: greylist.deferred,"
-                        + " greylist.passed, greylist.temperror, lists.temperror, rbl.broken, rbl.temperror, rbl.unmapped, spf.fail, spf.neutral, spf.none, spf.pass,"
+                "symbols.spf.fial is not a result kind any check produces; valid kinds: dkim.invalid,"
+                        + " dkim.none, dkim.temperror, dkim.valid, greylist.deferred, greylist.passed, greylist.temperror,"
+                        + " lists.temperror, rbl.broken, rbl.temperror, rbl.unmapped, spf.fail, spf.neutral, spf.none, spf.pass,"
                         + " spf.permerror, spf.softfail, spf.temperror");
     }
 
@@ -311,8 +312,8 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKeyListsTheValidKeys() {
         assertError("# comment\nmilter: {}\nbogus: 1\n", 3, 1, "unknown key bogus; valid keys at the top level:"
-                + " actions, authserv_id, dns, greylist, headers, lists, milter, outgoing, policy, rbl, scan, spf, state_dir,"
-                + " symbols");
+                + " actions, authserv_id, dkim, dns, greylist, headers, lists, milter, outgoing, policy, rbl, scan, spf,"
+                + " state_dir, symbols");
     }
 
     @Test

@@ -58,6 +58,15 @@ public interface Check {
         return NOTHING;
     }
 
+    /**
+     * A scan of this message's body, if the check needs the body; started at end of headers. Empty by default.
+     * Throwing is our bug: the check's temperror symbol, and the message goes on.
+     */
+    default java.util.Optional<MessageScan> beginMessage(ConnectionFacts connection, Envelope envelope,
+                                                         ReceivedHeaders headers) {
+        return java.util.Optional.empty();
+    }
+
     default CompletionStage<CheckResult> endOfMessage(ConnectionFacts connection, Envelope envelope,
                                                        ReceivedHeaders headers) {
         return NOTHING;

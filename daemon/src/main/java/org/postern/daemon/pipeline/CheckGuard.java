@@ -50,6 +50,12 @@ final class CheckGuard {
                         budget.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** A bug in a check's synchronous code (a body scan): logged once at ERROR, the check's temperror result. */
+    CheckResult bug(Check check, Stage stage, RuntimeException bug) {
+        logBug(check, stage, bug);
+        return temperror(check, "internal_error");
+    }
+
     /** The temperror result of a check whose answer is not there when a stage must decide. */
     CheckResult temperror(Check check, String reason) {
         return CheckResult.of(List.of(temperrorSymbol.apply(check.name(), reason)));

@@ -19,9 +19,10 @@ import org.postern.milter.SessionInfo;
  *
  * <p>Negotiation asks Postfix only for what the checks need (milter-protocol.md §3): no reply to CONNECT, HELO, MAIL,
  * headers and end of headers (decisions wait for RCPT, so one round trip less per event); replies at RCPT, where
- * pre-DATA verdicts are given; no DATA, body or unknown-command events until a check needs them; header values with
- * their leading space (SMFIP_HDR_LEADSPC), exactly as sent, for DKIM's sake; and the macros below, because Postfix's
- * defaults lack the client address and the login at the stages where they are wanted.
+ * pre-DATA verdicts are given; body chunks without replies (DKIM hashes them as they come); no DATA or
+ * unknown-command events; header values with their leading space (SMFIP_HDR_LEADSPC), exactly as sent, for DKIM's
+ * sake; and the macros below, because Postfix's defaults lack the client address and the login at the stages where
+ * they are wanted.
  */
 public final class ScanPipeline implements MilterFilterFactory {
 
@@ -29,7 +30,7 @@ public final class ScanPipeline implements MilterFilterFactory {
             EnumSet.of(ActionFlag.ADD_HEADERS, ActionFlag.CHANGE_HEADERS, ActionFlag.QUARANTINE,
                     ActionFlag.SET_SYMBOL_LIST),
             EnumSet.of(ProtocolFlag.NR_CONNECT, ProtocolFlag.NR_HELO, ProtocolFlag.NR_MAIL, ProtocolFlag.NR_HEADER,
-                    ProtocolFlag.NR_END_OF_HEADERS, ProtocolFlag.NO_DATA, ProtocolFlag.NO_BODY,
+                    ProtocolFlag.NR_END_OF_HEADERS, ProtocolFlag.NO_DATA, ProtocolFlag.NR_BODY,
                     ProtocolFlag.NO_UNKNOWN, ProtocolFlag.HDR_LEADSPC),
             Map.of(
                     MacroStage.CONNECT, List.of("j", "{daemon_name}", "{daemon_addr}", "{client_addr}",

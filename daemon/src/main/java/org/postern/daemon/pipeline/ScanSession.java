@@ -72,6 +72,9 @@ final class ScanSession implements MilterFilter {
         Envelope envelope;
         List<CompletableFuture<CheckResult>> mailResults = List.of();
         List<CompletableFuture<CheckResult>> endOfHeadersResults = List.of();
+        /** Per check (in check order): its body scan, or null when it has none or its scan failed. */
+        final List<MessageScan> scans = new ArrayList<>();
+        final List<CheckResult> failedScans = new ArrayList<>();
         final List<CheckResult> acceptedRecipientResults = new ArrayList<>();
         final List<EffectivePolicy> acceptedRecipientPolicies = new ArrayList<>();
         final List<ReceivedHeaders.Field> headers = new ArrayList<>();
@@ -244,6 +247,36 @@ final class ScanSession implements MilterFilter {
         ReceivedHeaders headers = ReceivedHeaders.of(tx.headers);
         tx.endOfHeadersResults = startAll(Stage.END_OF_HEADERS, settings.config.scan().endOfMessageBudget(),
                 c -> () -> c.endOfHeaders(facts, envelope, headers));
+        for (Check check : settings.checks) {
+            MessageScan scan = null;
+            try {
+                scan = check.beginMessage(facts, envelope, headers).orElse(null);
+            } catch (RuntimeException bug) {
+                tx.failedScans.add(guard.bug(check, Stage.END_OF_HEADERS, bug));
+            }
+            tx.scans.add(scan);
+        }
+        return CONTINUE;
+    }
+
+    @Override
+    public CompletionStage<MilterReply.Response> body(MilterCommand.Body body, Macros macros) {
+        Transaction tx = transaction;
+        if (tx == null) {
+            return CONTINUE;
+        }
+        for (int i = 0; i < tx.scans.size(); i++) {
+            MessageScan scan = tx.scans.get(i);
+            if (scan == null) {
+                continue;
+            }
+            try {
+                scan.body(body.chunk().duplicate());
+            } catch (RuntimeException bug) {
+                tx.scans.set(i, null);
+                tx.failedScans.add(guard.bug(settings.checks.get(i), Stage.END_OF_MESSAGE, bug));
+            }
+        }
         return CONTINUE;
     }
 
@@ -260,11 +293,26 @@ final class ScanSession implements MilterFilter {
         Duration budget = settings.config.scan().endOfMessageBudget();
         List<CompletableFuture<CheckResult>> eomResults = startAll(Stage.END_OF_MESSAGE, budget,
                 c -> () -> c.endOfMessage(facts, envelope, headers));
+        List<CompletableFuture<CheckResult>> scanResults = new ArrayList<>();
+        List<Check> scanChecks = new ArrayList<>();
+        for (int i = 0; i < tx.scans.size(); i++) {
+            MessageScan scan = tx.scans.get(i);
+            if (scan != null) {
+                scanChecks.add(settings.checks.get(i));
+                scanResults.add(guard.start(settings.checks.get(i), Stage.END_OF_MESSAGE, budget, scan::finish));
+            }
+        }
         List<CompletableFuture<CheckResult>> earlier =
                 concat(connectResults, heloResults, tx.mailResults, tx.endOfHeadersResults);
-        return await(concat(earlier, eomResults), budget).thenComposeAsync(ignored -> {
+        return await(concat(earlier, eomResults, scanResults), budget).thenComposeAsync(ignored -> {
+            List<CheckResult> scanned = new ArrayList<>(tx.failedScans);
+            for (int i = 0; i < scanResults.size(); i++) {
+                CheckResult r = scanResults.get(i).getNow(null);
+                scanned.add(r != null ? r : guard.temperror(scanChecks.get(i),
+                        "no_answer_within_" + budget.toMillis() + "ms"));
+            }
             CheckResult session = merge(concat(collect(earlier, budget, envelope.outgoing()),
-                    collect(eomResults, budget, envelope.outgoing())));
+                    collect(eomResults, budget, envelope.outgoing()), scanned));
             List<List<Symbol>> perRecipient = tx.acceptedRecipientResults.stream().map(CheckResult::symbols).toList();
             EffectivePolicy policy = tx.acceptedRecipientPolicies.isEmpty() ? settings.defaultPolicy
                     : EffectivePolicy.strictest(tx.acceptedRecipientPolicies.stream().distinct().toList());
