@@ -22,30 +22,10 @@ record TestMessage(List<HeaderField> headers, byte[] body) {
     }
 
     static TestMessage parse(byte[] message) {
-        String text = new String(message, StandardCharsets.ISO_8859_1);
-        List<HeaderField> headers = new ArrayList<>();
-        int pos = 0;
-        while (pos < text.length()) {
-            int lineEnd = text.indexOf("\r\n", pos);
-            if (lineEnd < 0) {
-                throw new IllegalArgumentException("header without CRLF at " + pos);
-            }
-            if (lineEnd == pos) {
-                pos += 2;   // the empty line: the body follows
-                break;
-            }
-            int fieldEnd = lineEnd;
-            while (fieldEnd + 2 < text.length()
-                    && (text.charAt(fieldEnd + 2) == ' ' || text.charAt(fieldEnd + 2) == '\t')) {
-                fieldEnd = text.indexOf("\r\n", fieldEnd + 2);
-            }
-            String field = text.substring(pos, fieldEnd);
-            int colon = field.indexOf(':');
-            headers.add(new HeaderField(field.substring(0, colon), field.substring(colon + 1)));
-            pos = fieldEnd + 2;
-        }
-        return new TestMessage(List.copyOf(headers), Arrays.copyOfRange(message, Math.min(pos, message.length),
-                message.length));
+        RawMessage raw = RawMessage.parse(message);
+        byte[] body = new byte[raw.body().remaining()];
+        raw.body().duplicate().get(body);
+        return new TestMessage(raw.headers(), body);
     }
 
     /** The same message with folds joined by a bare LF, as Postfix's milter8_header() sends them. */

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code postern}: the command line (DESIGN.md "Interfaces people touch"). */
 @Command(name = "postern", mixinStandardHelpOptions = true, versionProvider = PosternCommand.VersionProvider.class,
         description = "Mail filter daemon for Postfix.",
-        subcommands = {DaemonCommand.class, ConfigCommand.class, SpfCommand.class, PostfixConfigCommand.class,
+        subcommands = {DaemonCommand.class, ConfigCommand.class, SpfCommand.class, DkimCommand.class,
+                PostfixConfigCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PosternCommand implements Runnable {
 
