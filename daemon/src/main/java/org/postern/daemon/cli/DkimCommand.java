@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.postern.config.DkimDomain;
 import org.postern.config.HostPort;
 import org.postern.config.IpLiteral;
 import org.postern.config.PosternConfig;
@@ -25,7 +26,10 @@ import org.postern.dkim.DkimVerifier;
 import org.postern.dkim.DkimVerifierSettings;
 import org.postern.dkim.RawMessage;
 import org.postern.dkim.SignOptions;
+import org.postern.dns.DnsAnswer;
+import org.postern.dns.DnsRecord;
 import org.postern.dns.DnsResolver;
+import org.postern.dns.DnsType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +40,8 @@ import picocli.CommandLine.Option;
  * mode: make a key with its DNS record, sign a message, verify one.
  */
 @Command(name = "dkim", description = "DKIM keys, signing and verification.",
-        subcommands = {DkimCommand.Keygen.class, DkimCommand.Sign.class, DkimCommand.Verify.class})
+        subcommands = {DkimCommand.Keygen.class, DkimCommand.CheckDns.class, DkimCommand.Sign.class,
+                DkimCommand.Verify.class})
 final class DkimCommand implements Runnable {
 
     @CommandLine.Spec
@@ -101,6 +106,77 @@ final class DkimCommand implements Runnable {
             out.print(record);
             out.flush();
             return 0;
+        }
+    }
+
+    /**
+     * {@code postern dkim check-dns}: for a configured domain, whether the records published for its selectors
+     * ({@code selector}, {@code ed25519_selector}, {@code selector_next}) carry the keys in the key directory, as
+     * opendkim-testkey does. Exit 0 when every one matches, 1 otherwise.
+     */
+    @Command(name = "check-dns", description = "Check that the DNS records of a signing domain's selectors"
+            + " (selector, ed25519_selector, selector_next) match their key files.")
+    static final class CheckDns implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--domain", required = true, paramLabel = "DOMAIN") String domain;
+        @Option(names = "--dns", paramLabel = "HOST:PORT",
+                description = "Ask this DNS server instead of the configured ones (an IP and port).")
+        String dnsServer;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PosternConfig config = common.load();
+            DkimDomain configured = config.dkim().domains().stream()
+                    .filter(d -> d.domain().equalsIgnoreCase(domain)).findFirst()
+                    .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(), domain
+                            + " is not in dkim.domains of " + common.describeSource()));
+            List<String> selectors = new java.util.ArrayList<>();
+            selectors.add(configured.selector());
+            configured.ed25519Selector().ifPresent(selectors::add);
+            configured.selectorNext().ifPresent(selectors::add);
+            var out = spec.commandLine().getOut();
+            boolean allMatch = true;
+            try (DnsResolver dns = resolver(config, dnsServer, spec)) {
+                for (String selector : selectors) {
+                    String verdict = check(dns, config.dkim().keyDir(), configured.domain(), selector);
+                    allMatch &= verdict.startsWith("OK");
+                    out.println(selector + "._domainkey." + configured.domain() + ": " + verdict);
+                }
+            }
+            out.flush();
+            return allMatch ? 0 : 1;
+        }
+
+        private static String check(DnsResolver dns, Path keyDir, String domain, String selector) {
+            Path file = keyDir.resolve(domain).resolve(selector + ".key");
+            DkimSigningKey key;
+            try {
+                key = DkimKeys.load(file);
+            } catch (DkimKeyException e) {
+                return "NO KEY: " + e.getMessage();
+            }
+            DnsAnswer answer = dns.lookup(selector + "._domainkey." + domain, DnsType.TXT).toCompletableFuture()
+                    .orTimeout(60, TimeUnit.SECONDS).join();
+            if (answer.isFailure()) {
+                return "LOOKUP FAILED: " + answer;
+            }
+            List<String> records = answer.records().stream().filter(r -> r instanceof DnsRecord.Txt)
+                    .map(r -> ((DnsRecord.Txt) r).joined()).toList();
+            if (records.isEmpty()) {
+                return "NOT PUBLISHED: no TXT record; publish " + file.getFileName().toString()
+                        .replace(".key", ".txt") + " from the key directory";
+            }
+            for (String record : records) {
+                if (DkimKeys.recordMatches(record, key.publicKey())) {
+                    return "OK: the published record matches " + file;
+                }
+            }
+            return "MISMATCH: the published record does not carry the key in " + file;
         }
     }
 
@@ -169,7 +245,7 @@ final class DkimCommand implements Runnable {
         public Integer call() throws IOException {
             PosternConfig config = common.load();
             RawMessage message = RawMessage.parse(readAll(System.in));
-            try (DnsResolver dns = resolver(config)) {
+            try (DnsResolver dns = resolver(config, dnsServer, spec)) {
                 DkimVerification verification = DkimVerifier.create(dns, DkimVerifierSettings.defaults())
                         .begin(message.headers());
                 verification.body(message.body());
@@ -187,22 +263,24 @@ final class DkimCommand implements Runnable {
             return 0;
         }
 
-        private DnsResolver resolver(PosternConfig config) {
-            if (dnsServer == null) {
-                return DnsSetup.resolver(config.dns());
-            }
-            HostPort server = null;
-            try {
-                server = HostPort.parse(dnsServer);
-            } catch (IllegalArgumentException e) {
-                // reported below
-            }
-            if (server == null || IpLiteral.parse(server.host()).isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--dns must be an IP address and port such as 127.0.0.1:53, not '" + dnsServer + "'");
-            }
-            return DnsSetup.resolver(config.dns(), List.of(new InetSocketAddress(server.host(), server.port())));
+    }
+
+    /** The configured resolver, or one that asks {@code --dns HOST:PORT}. */
+    static DnsResolver resolver(PosternConfig config, String dnsServer, CommandLine.Model.CommandSpec spec) {
+        if (dnsServer == null) {
+            return DnsSetup.resolver(config.dns());
         }
+        HostPort server = null;
+        try {
+            server = HostPort.parse(dnsServer);
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        if (server == null || IpLiteral.parse(server.host()).isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--dns must be an IP address and port such as 127.0.0.1:53, not '" + dnsServer + "'");
+        }
+        return DnsSetup.resolver(config.dns(), List.of(new InetSocketAddress(server.host(), server.port())));
     }
 
     private static byte[] readAll(InputStream in) {

@@ -1,14 +1,9 @@
 package org.postern.daemon.cli;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.postern.config.DnsConfig;
-import org.postern.config.HostPort;
 import org.postern.config.IpLiteral;
-import org.postern.daemon.DnsSetup;
 import org.postern.daemon.HostName;
 import org.postern.dns.DnsResolver;
 import org.postern.spf.ReceivedSpf;
@@ -54,8 +49,7 @@ final class SpfCommand implements Callable<Integer> {
     public Integer call() {
         InetAddress client = IpLiteral.parse(ip).orElseThrow(() -> new CommandLine.ParameterException(
                 spec.commandLine(), "--ip must be an IPv4 or IPv6 address, not '" + ip + "'"));
-        DnsConfig dnsConfig = common.load().dns();
-        try (DnsResolver dns = resolver(dnsConfig)) {
+        try (DnsResolver dns = DkimCommand.resolver(common.load(), dnsServer, spec)) {
             SpfQuery query = new SpfQuery(client, helo, sender, HostName.local());
             SpfEvaluator evaluator = SpfEvaluator.create(dns, SpfLimits.defaults());
             SpfResult result = evaluator.evaluate(query).toCompletableFuture()
@@ -67,22 +61,5 @@ final class SpfCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
-    }
-
-    private DnsResolver resolver(DnsConfig config) {
-        if (dnsServer == null) {
-            return DnsSetup.resolver(config);
-        }
-        HostPort server;
-        try {
-            server = HostPort.parse(dnsServer);
-        } catch (IllegalArgumentException e) {
-            server = null;
-        }
-        if (server == null || IpLiteral.parse(server.host()).isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--dns must be an IP address and port such as 127.0.0.1:53, not '" + dnsServer + "'");
-        }
-        return DnsSetup.resolver(config, List.of(new InetSocketAddress(server.host(), server.port())));
     }
 }

@@ -4,22 +4,35 @@ import java.util.List;
 
 /**
  * What one check hook found: symbols for the score, {@code Authentication-Results} method entries (RFC 8601 §2.2
- * {@code resinfo}, e.g. {@code spf=pass smtp.mailfrom=example.org}) for the header, and trace headers to prepend to
- * delivered inbound mail (e.g. {@code Received-SPF}, RFC 7208 §9.1), values with their leading space.
+ * {@code resinfo}, e.g. {@code spf=pass smtp.mailfrom=example.org}) for the header, trace headers to prepend to
+ * delivered inbound mail (e.g. {@code Received-SPF}, RFC 7208 §9.1), and signatures to put on top of any delivered
+ * message (DKIM-Signature of outgoing mail); values with their leading space.
  */
 public record CheckResult(List<Symbol> symbols, List<String> authenticationResults,
-                          List<ReceivedHeaders.Field> traceHeaders) {
+                          List<ReceivedHeaders.Field> traceHeaders, List<ReceivedHeaders.Field> signatures) {
 
-    public static final CheckResult NOTHING = new CheckResult(List.of(), List.of(), List.of());
+    public static final CheckResult NOTHING = new CheckResult(List.of(), List.of(), List.of(), List.of());
 
     public CheckResult {
         symbols = List.copyOf(symbols);
         authenticationResults = List.copyOf(authenticationResults);
         traceHeaders = List.copyOf(traceHeaders);
+        signatures = List.copyOf(signatures);
+    }
+
+    /** Symbols, Authentication-Results entries and trace headers; no signature. */
+    public CheckResult(List<Symbol> symbols, List<String> authenticationResults,
+                       List<ReceivedHeaders.Field> traceHeaders) {
+        this(symbols, authenticationResults, traceHeaders, List.of());
     }
 
     /** Symbols only. */
     public static CheckResult of(List<Symbol> symbols) {
         return symbols.isEmpty() ? NOTHING : new CheckResult(symbols, List.of(), List.of());
+    }
+
+    /** Signatures only. */
+    public static CheckResult signatures(List<ReceivedHeaders.Field> signatures) {
+        return new CheckResult(List.of(), List.of(), List.of(), signatures);
     }
 }

@@ -6,7 +6,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.postern.config.DkimConfig;
+import org.postern.config.DkimDomain;
+import org.postern.dkim.DkimKeyException;
+import org.postern.dkim.DkimKeys;
+import org.postern.dkim.DkimSigner;
+import org.postern.dkim.DkimSigning;
+import org.postern.dkim.SignOptions;
 import org.postern.dkim.DkimResult;
 import org.postern.dkim.DkimVerification;
 import org.postern.dkim.DkimVerifier;
@@ -20,7 +31,8 @@ import org.postern.dns.DnsResolver;
  * ({@code dkim.valid}, {@code dkim.invalid}, {@code dkim.temperror}) and a {@code dkim=} entry of
  * Authentication-Results (RFC 8601 §2.7.1); a message without signatures gets {@code dkim.none}. A pass with a
  * testing key ({@code t=y}) counts as unsigned (RFC 6376 §3.6.1). DKIM is subjective evidence here: it scores after
- * DATA and never decides at RCPT. Outgoing mail is not verified.
+ * DATA and never decides at RCPT. Outgoing mail is not verified but signed, when its From: domain is configured
+ * ({@code dkim.domains}): the signatures go on top of the message (INSHEADER index 0).
  *
  * <p>Header values reach the verifier exactly as sent: the pipeline negotiates SMFIP_HDR_LEADSPC, so each value
  * keeps its leading whitespace, and folds arrive joined by LF, which the verifier accepts
@@ -31,13 +43,36 @@ final class DkimPipelineCheck implements Check {
     private final DkimVerifier verifier;
     private final DkimConfig config;
     private final RblPipelineCheck.SymbolLookup symbols;
+    /** Signing domain (lower case) → its signers: RSA, then Ed25519 when configured. */
+    private final Map<String, List<DkimSigner>> signers;
 
+    /**
+     * @throws IllegalArgumentException naming the domain and file when a signing key cannot be loaded, or is
+     *                                  readable by group or others (with the chmod to run)
+     */
     DkimPipelineCheck(DnsResolver dns, DkimConfig config, RblPipelineCheck.SymbolLookup symbols) {
         DkimVerifierSettings d = DkimVerifierSettings.defaults();
         this.verifier = DkimVerifier.create(dns, new DkimVerifierSettings(config.maxSignatures(), d.minRsaBits(),
                 d.clockSkew(), d.keyLookupTimeout(), d.clock()));
         this.config = config;
         this.symbols = symbols;
+        Map<String, List<DkimSigner>> byDomain = new HashMap<>();
+        for (DkimDomain domain : config.domains()) {
+            List<DkimSigner> list = new ArrayList<>();
+            list.add(signer(domain.domain(), domain.selector()));
+            domain.ed25519Selector().ifPresent(sel -> list.add(signer(domain.domain(), sel)));
+            byDomain.put(domain.domain().toLowerCase(Locale.ROOT), List.copyOf(list));
+        }
+        this.signers = Map.copyOf(byDomain);
+    }
+
+    private DkimSigner signer(String domain, String selector) {
+        Path file = config.keyDir().resolve(domain).resolve(selector + ".key");
+        try {
+            return DkimSigner.create(DkimKeys.load(file), domain, selector, SignOptions.defaults());
+        } catch (DkimKeyException e) {
+            throw new IllegalArgumentException("dkim.domains " + domain + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -58,12 +93,15 @@ final class DkimPipelineCheck implements Check {
     @Override
     public Optional<MessageScan> beginMessage(ConnectionFacts connection, Envelope envelope,
                                               ReceivedHeaders headers) {
-        if (!config.verify() || envelope.outgoing()) {
-            return Optional.empty();
-        }
         List<HeaderField> fields = new ArrayList<>(headers.fields().size());
         for (ReceivedHeaders.Field f : headers.fields()) {
             fields.add(new HeaderField(f.name(), f.value()));
+        }
+        if (envelope.outgoing()) {
+            return signing(headers, fields);
+        }
+        if (!config.verify()) {
+            return Optional.empty();
         }
         DkimVerification verification = verifier.begin(fields);
         return Optional.of(new MessageScan() {
@@ -77,6 +115,65 @@ final class DkimPipelineCheck implements Check {
                 return verification.finish().thenApply(DkimPipelineCheck.this::toResult);
             }
         });
+    }
+
+    /**
+     * Signs outgoing mail whose From: domain is configured (or, with {@code sign_subdomains}, lies below a configured
+     * domain): one signature per configured key, RSA and Ed25519, hashed as the body goes by.
+     */
+    private Optional<MessageScan> signing(ReceivedHeaders headers, List<HeaderField> fields) {
+        Optional<List<DkimSigner>> chosen = headers.first("From").map(f -> fromDomain(f.unfoldedValue()))
+                .flatMap(this::signersFor);
+        if (chosen.isEmpty()) {
+            return Optional.empty();
+        }
+        List<DkimSigning> signings = new ArrayList<>();
+        for (DkimSigner signer : chosen.get()) {
+            signings.add(signer.begin(fields));
+        }
+        return Optional.of(new MessageScan() {
+            @Override
+            public void body(ByteBuffer chunk) {
+                for (DkimSigning s : signings) {
+                    s.body(chunk);
+                }
+            }
+
+            @Override
+            public CompletionStage<CheckResult> finish() {
+                List<ReceivedHeaders.Field> values = new ArrayList<>();
+                for (DkimSigning s : signings) {
+                    values.add(new ReceivedHeaders.Field("DKIM-Signature", s.finish()));
+                }
+                return CompletableFuture.completedFuture(CheckResult.signatures(values));
+            }
+        });
+    }
+
+    /** The signers for a From: domain: its own, else (sign_subdomains) the closest configured parent's. */
+    private Optional<List<DkimSigner>> signersFor(String domain) {
+        String d = domain.toLowerCase(Locale.ROOT);
+        while (!d.isEmpty()) {
+            List<DkimSigner> found = signers.get(d);
+            if (found != null) {
+                return Optional.of(found);
+            }
+            int dot = d.indexOf('.');
+            if (!config.signSubdomains() || dot < 0) {
+                return Optional.empty();
+            }
+            d = d.substring(dot + 1);
+        }
+        return Optional.empty();
+    }
+
+    /** The domain of the first address in a From: value ({@code Name <a@b>} or {@code a@b}); empty if none. */
+    static String fromDomain(String from) {
+        int open = from.indexOf('<');
+        String address = open >= 0 && from.indexOf('>', open) > open ? from.substring(open + 1, from.indexOf('>', open))
+                : from.split(",", 2)[0].trim();
+        int at = address.lastIndexOf('@');
+        return at < 0 ? "" : address.substring(at + 1).trim().replaceAll("[>\\s]+$", "");
     }
 
     private CheckResult toResult(List<DkimResult> results) {

@@ -43,11 +43,14 @@ final class HeaderEdits {
      * @param authResults   RFC 8601 resinfo entries; when {@code tagged} and enabled, an empty list gives {@code none}
      * @param traceHeaders  headers the checks want prepended when {@code tagged} (Received-SPF), values with their
      *                      leading space
+     * @param signatures    DKIM-Signature values for the very top of the message (INSHEADER index 0, above
+     *                      Postfix's own Received:), tagged or not
      * @param requiredScore the score at which mail counts as spam, for {@code required=} in X-Spam-Status
      * @param subjectPrefix the prefix to put before the Subject, or empty for none
      */
     List<Modification> edits(ReceivedHeaders headers, MessageVerdict verdict, boolean tagged, List<String> authResults,
-                             List<ReceivedHeaders.Field> traceHeaders, double requiredScore, String subjectPrefix) {
+                             List<ReceivedHeaders.Field> traceHeaders, List<ReceivedHeaders.Field> signatures,
+                             double requiredScore, String subjectPrefix) {
         List<Modification> edits = new ArrayList<>();
         // RFC 8601 §5: remove Authentication-Results fields that claim our authserv-id; anyone could have sent them.
         for (int index : headers.occurrencesHighestFirst("Authentication-Results",
@@ -62,6 +65,10 @@ final class HeaderEdits {
                     edits.add(new MilterReply.ChangeHeader(index, name, ""));
                 }
             }
+        }
+        for (ReceivedHeaders.Field signature : signatures) {
+            // The signer folded the value itself: it must be sent exactly as it was hashed (RFC 6376 §3.7).
+            edits.add(new MilterReply.InsertHeader(0, signature.name(), signature.value()));
         }
         if (!tagged) {
             return edits;

@@ -322,7 +322,7 @@ final class ScanSession implements MilterFilter {
                 List<String> authResults = new ArrayList<>(session.authenticationResults());
                 tx.acceptedRecipientResults.forEach(r -> authResults.addAll(r.authenticationResults()));
                 EndOfMessageReply reply = verdicts.reply(finalVerdict, policy, headers, authResults,
-                        session.traceHeaders(), envelope.outgoing(), headerLeadingSpace);
+                        session.traceHeaders(), session.signatures(), envelope.outgoing(), headerLeadingSpace);
                 MessageLog.message(macros.get("i").orElse("NOQUEUE"), info.id(), finalVerdict, facts, envelope,
                         tx.headersTruncated, System.nanoTime() - tx.startNanos);
                 return reply;
@@ -405,12 +405,14 @@ final class ScanSession implements MilterFilter {
         List<Symbol> symbols = new ArrayList<>();
         List<String> auth = new ArrayList<>();
         List<ReceivedHeaders.Field> trace = new ArrayList<>();
+        List<ReceivedHeaders.Field> signatures = new ArrayList<>();
         for (CheckResult r : results) {
             symbols.addAll(r.symbols());
             auth.addAll(r.authenticationResults());
             trace.addAll(r.traceHeaders());
+            signatures.addAll(r.signatures());
         }
-        return new CheckResult(symbols, auth, trace);
+        return new CheckResult(symbols, auth, trace, signatures);
     }
 
     @SafeVarargs

@@ -74,6 +74,44 @@ class DkimCommandTest {
     }
 
     @Test
+    void checkDnsSaysForEachSelectorWhetherItsRecordMatchesItsKey() throws Exception {
+        Path config = dir.resolve("postern.yml");
+        Files.writeString(config, "dkim:\n  key_dir: " + dir + "\n  domains:\n"
+                + "    - {domain: example.test, selector: s1, ed25519_selector: e1, selector_next: s2}\n");
+        for (String[] k : new String[][] {{"s1", "rsa"}, {"e1", "ed25519"}, {"s2", "rsa"}}) {
+            assertThat(run(null, "dkim", "keygen", "--domain", "example.test", "--selector", k[0], "--type", k[1],
+                    "--config", config.toString()).code).isZero();
+        }
+        String s1 = record("s1");
+        try (LoopbackDnsServer dns = LoopbackDnsServer.start(DnsZone.builder()
+                .txt("s1._domainkey.example.test", DkimKeys.dnsStrings(s1).toArray(String[]::new))
+                .txt("e1._domainkey.example.test", DkimKeys.dnsStrings(s1).toArray(String[]::new))  // wrong key
+                .build())) {
+            Run check = run(null, "dkim", "check-dns", "--domain", "example.test", "--config", config.toString(),
+                    "--dns", "127.0.0.1:" + dns.address().getPort());
+            assertThat(check.code).isEqualTo(1);
+            assertThat(check.out).contains("s1._domainkey.example.test: OK")
+                    .contains("e1._domainkey.example.test: MISMATCH")
+                    .contains("s2._domainkey.example.test: NOT PUBLISHED");
+        }
+        try (LoopbackDnsServer dns = LoopbackDnsServer.start(DnsZone.builder()
+                .txt("s1._domainkey.example.test", DkimKeys.dnsStrings(s1).toArray(String[]::new))
+                .txt("e1._domainkey.example.test", DkimKeys.dnsStrings(record("e1")).toArray(String[]::new))
+                .txt("s2._domainkey.example.test", DkimKeys.dnsStrings(record("s2")).toArray(String[]::new))
+                .build())) {
+            Run check = run(null, "dkim", "check-dns", "--domain", "example.test", "--config", config.toString(),
+                    "--dns", "127.0.0.1:" + dns.address().getPort());
+            assertThat(check.code).as(check.out).isZero();
+        }
+        assertThat(run(null, "dkim", "check-dns", "--domain", "other.test", "--config", config.toString()).err)
+                .contains("other.test is not in dkim.domains");
+    }
+
+    private String record(String selector) throws Exception {
+        return DkimKeys.dnsRecord(DkimKeys.load(dir.resolve("example.test").resolve(selector + ".key")).publicKey());
+    }
+
+    @Test
     void anUnsignedMessageSaysSoAndBadOptionsAreUsageErrors() {
         Run none = run(MESSAGE.getBytes(ISO_8859_1), "dkim", "verify", "--dns", "127.0.0.1:9", "--config",
                 "/dev/null");

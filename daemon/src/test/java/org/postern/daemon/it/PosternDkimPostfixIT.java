@@ -13,11 +13,20 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postern.config.ConfigLoader;
 import org.postern.daemon.Postern;
+import org.postern.dkim.DkimKeys;
+import org.postern.dkim.DkimResult;
+import org.postern.dkim.DkimVerification;
+import org.postern.dkim.DkimVerifier;
+import org.postern.dkim.DkimVerifierSettings;
+import org.postern.dkim.RawMessage;
+import org.postern.dns.DnsResolver;
+import org.postern.dns.DnsResolverSettings;
 import org.postern.dns.DnsZone;
 import org.postern.dns.LoopbackDnsServer;
 
@@ -34,6 +43,7 @@ class PosternDkimPostfixIT {
     private static final Path TESTDATA = Path.of("..", "..", "shared", "testdata", "dkim");
 
     private static Path stateDir;
+    private static Path keyDir;
     private static LoopbackDnsServer dns;
     private static Postern postern;
     private static PostfixInstance postfix;
@@ -41,7 +51,16 @@ class PosternDkimPostfixIT {
     @BeforeAll
     static void start() throws Exception {
         stateDir = Files.createTempDirectory("postern-it-state-");
-        dns = LoopbackDnsServer.start(keysFromManifest());
+        keyDir = Files.createTempDirectory("postern-it-dkim-");
+        DnsZone.Builder zone = keysFromManifest();
+        // Signing keys for example.test, as `postern dkim keygen` makes them, and their published records.
+        for (var key : Map.of("s1", DkimKeys.generateRsa(2048), "e1", DkimKeys.generateEd25519()).entrySet()) {
+            Files.createDirectories(keyDir.resolve("example.test"));
+            DkimKeys.write(key.getValue(), keyDir.resolve("example.test").resolve(key.getKey() + ".key"));
+            zone.txt(key.getKey() + "._domainkey.example.test",
+                    DkimKeys.dnsStrings(DkimKeys.dnsRecord(key.getValue().publicKey())).toArray(String[]::new));
+        }
+        dns = LoopbackDnsServer.start(zone.build());
         postern = Postern.start(ConfigLoader.parse("""
                 milter:
                   listen: 127.0.0.1:0
@@ -51,7 +70,11 @@ class PosternDkimPostfixIT {
                   servers: ["127.0.0.1:%d"]
                 spf: {enabled: false}
                 greylist: {enabled: false}
-                """.formatted(stateDir, dns.address().getPort()), "PosternDkimPostfixIT"));
+                dkim:
+                  key_dir: %s
+                  domains:
+                    - {domain: example.test, selector: s1, ed25519_selector: e1}
+                """.formatted(stateDir, dns.address().getPort(), keyDir), "PosternDkimPostfixIT"));
         postfix = PostfixInstance.builder().milterPort(postern.milterAddress().getPort()).start();
     }
 
@@ -61,7 +84,49 @@ class PosternDkimPostfixIT {
             Closing.closeAll(postern, postfix, dns);
         } finally {
             TestFiles.deleteRecursively(stateDir);
+            TestFiles.deleteRecursively(keyDir);
         }
+    }
+
+    @Test
+    void outgoingMailIsSignedWithBothKeysAndVerifies() throws Exception {
+        try (SmtpClient smtp = SmtpClient.connect(postfix.submissionPort())) {
+            smtp.ehlo("laptop.example.test");
+            assertThat(smtp.mailFrom("alice@example.test").code()).isEqualTo(250);
+            assertThat(smtp.rcptTo(PostfixInstance.address("niaj")).code()).isEqualTo(250);
+            assertThat(smtp.data(TestMail.message("signed", "alice@example.test", PostfixInstance.address("niaj"),
+                    "Signed on the way out")).code()).isEqualTo(250);
+            smtp.quit();
+        }
+        Path delivered = postfix.awaitDelivered("niaj", WAIT).get(0);
+        DeliveredMessage m = DeliveredMessage.read(delivered);
+        assertThat(m.all("DKIM-Signature")).hasSize(2);
+        // On top (INSHEADER 0), above Postfix's Received:; only the delivery agent's Return-Path comes before.
+        assertThat(m.names().indexOf("DKIM-Signature")).as("signatures above Postfix's Received:")
+                .isLessThan(m.names().indexOf("Received"));
+        RawMessage raw = RawMessage.parse(Files.readAllBytes(delivered));
+        try (DnsResolver resolver = DnsResolver.create(DnsResolverSettings.defaults(List.of(dns.address())))) {
+            DkimVerification verification = DkimVerifier.create(resolver, DkimVerifierSettings.defaults())
+                    .begin(raw.headers());
+            verification.body(raw.body());
+            List<DkimResult> results = verification.finish().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(results).extracting(DkimResult::keyword).containsExactly("pass", "pass");
+            assertThat(results).extracting(DkimResult::selector).containsExactlyInAnyOrder("s1", "e1");
+        }
+    }
+
+    @Test
+    void inboundMailIsNotSigned() throws IOException {
+        try (SmtpClient smtp = SmtpClient.connect(postfix.smtpPort())) {
+            smtp.ehlo("client.remote.test");
+            assertThat(smtp.mailFrom("alice@example.test").code()).isEqualTo(250);
+            assertThat(smtp.rcptTo(PostfixInstance.address("oscar")).code()).isEqualTo(250);
+            assertThat(smtp.data(TestMail.message("inbound", "alice@example.test", PostfixInstance.address("oscar"),
+                    "Claims to be from us")).code()).isEqualTo(250);
+            smtp.quit();
+        }
+        DeliveredMessage m = DeliveredMessage.read(postfix.awaitDelivered("oscar", WAIT).get(0));
+        assertThat(m.all("DKIM-Signature")).isEmpty();
     }
 
     @Test
@@ -100,7 +165,7 @@ class PosternDkimPostfixIT {
     }
 
     /** The manifest's DNS map as a zone; TXT values longer than 255 octets become several character-strings. */
-    private static DnsZone keysFromManifest() throws IOException {
+    private static DnsZone.Builder keysFromManifest() throws IOException {
         JsonNode dnsMap = new ObjectMapper().readTree(TESTDATA.resolve("manifest.json").toFile()).get("dns");
         DnsZone.Builder zone = DnsZone.builder();
         for (Iterator<Map.Entry<String, JsonNode>> it = dnsMap.fields(); it.hasNext(); ) {
@@ -112,6 +177,6 @@ class PosternDkimPostfixIT {
             }
             zone.txt(e.getKey(), strings.toArray(String[]::new));
         }
-        return zone.build();
+        return zone;
     }
 }
