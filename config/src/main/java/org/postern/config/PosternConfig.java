@@ -38,13 +38,14 @@ import java.util.regex.Pattern;
  * @param rbl        DNS blocklists; YAML {@code rbl}
  * @param greylist   greylisting; YAML {@code greylist}
  * @param policy     per-recipient settings and how differing recipients are reconciled; YAML {@code policy}
- * @param dkim       DKIM verification; YAML {@code dkim}
+ * @param dkim       DKIM verification and signing; YAML {@code dkim}
+ * @param dmarc      DMARC; YAML {@code dmarc}
  * @throws IllegalArgumentException if a value breaks a rule; the message names the YAML key
  */
 public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String> authservId, OutgoingConfig outgoing,
         ScanConfig scan, ActionsConfig actions, HeadersConfig headers, Map<String, SymbolConfig> symbols,
         List<ListEntry> lists, DnsConfig dns, SpfConfig spf, RblConfig rbl, GreylistConfig greylist,
-        PolicyConfig policy, DkimConfig dkim) {
+        PolicyConfig policy, DkimConfig dkim, DmarcConfig dmarc) {
 
     /**
      * The symbols every configuration has, which {@code symbols} entries may override: one entry per result kind that
@@ -74,6 +75,17 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
             Map.entry("dkim.temperror",
                     new SymbolConfig("DKIM_TEMPERROR", 0.0, "DKIM: a key lookup failed or timed out")),
             Map.entry("dkim.none", new SymbolConfig("DKIM_NONE", 0.0, "DKIM: no signature, or a testing key")),
+            Map.entry("dmarc.pass", new SymbolConfig("DMARC_PASS", -0.5, "DMARC: aligned SPF or DKIM")),
+            Map.entry("dmarc.fail_reject",
+                    new SymbolConfig("DMARC_FAIL_REJECT", 2.0, "DMARC fails and the domain asks to reject")),
+            Map.entry("dmarc.fail_quarantine",
+                    new SymbolConfig("DMARC_FAIL_QUARANTINE", 1.5, "DMARC fails and the domain asks to quarantine")),
+            Map.entry("dmarc.fail_none",
+                    new SymbolConfig("DMARC_FAIL_NONE", 0.1, "DMARC fails; the domain asks for nothing")),
+            Map.entry("dmarc.none", new SymbolConfig("DMARC_NONE", 0.0, "DMARC: the domain publishes no policy")),
+            Map.entry("dmarc.temperror", new SymbolConfig("DMARC_TEMPERROR", 0.0, "DMARC: DNS failed")),
+            Map.entry("dmarc.permerror", new SymbolConfig("DMARC_PERMERROR", 0.5,
+                    "DMARC: no single author domain (no From, several From fields or domains)")),
             Map.entry("greylist.deferred",
                     new SymbolConfig("GREYLIST_DEFERRED", 0.0, "greylisting deferred the recipient")),
             Map.entry("greylist.passed",
@@ -87,7 +99,8 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
 
     // Last: the constructor it calls reads the constants above.
     static final PosternConfig DEFAULTS =
-            new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null);
 
     public PosternConfig {
         milter = orDefault(milter, MilterConfig.DEFAULTS);
@@ -113,6 +126,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
         greylist = orDefault(greylist, GreylistConfig.DEFAULTS);
         policy = orDefault(policy, PolicyConfig.DEFAULTS);
         dkim = orDefault(dkim, DkimConfig.DEFAULTS);
+        dmarc = orDefault(dmarc, DmarcConfig.DEFAULTS);
     }
 
     /**
@@ -122,7 +136,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
      */
     public PosternConfig withStateDir(Path stateDir) {
         return new PosternConfig(milter, requireNonNull(stateDir, "stateDir"), authservId, outgoing, scan, actions,
-                headers, symbols, lists, dns, spf, rbl, greylist, policy, dkim);
+                headers, symbols, lists, dns, spf, rbl, greylist, policy, dkim, dmarc);
     }
 
     /** This configuration with another milter listen address, for a command-line override. */
@@ -130,7 +144,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
         var m = new MilterConfig(requireNonNull(listen, "listen"), milter.maxFrameBytes(), milter.progressInterval(),
                 milter.negotiationTimeout(), milter.maxConnections());
         return new PosternConfig(m, stateDir, authservId, outgoing, scan, actions, headers, symbols, lists, dns, spf,
-                rbl, greylist, policy, dkim);
+                rbl, greylist, policy, dkim, dmarc);
     }
 
     private static Map<String, SymbolConfig> mergeSymbols(Map<String, SymbolConfig> given) {

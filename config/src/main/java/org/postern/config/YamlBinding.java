@@ -70,7 +70,8 @@ final class YamlBinding {
             Map.entry(RblConfig.class, RblConfig.DEFAULTS),
             Map.entry(GreylistConfig.class, GreylistConfig.DEFAULTS),
             Map.entry(PolicyConfig.class, PolicyConfig.DEFAULTS),
-            Map.entry(DkimConfig.class, DkimConfig.DEFAULTS));
+            Map.entry(DkimConfig.class, DkimConfig.DEFAULTS),
+            Map.entry(DmarcConfig.class, DmarcConfig.DEFAULTS));
 
     // Immutable once built, and thread-safe.
     private static final ObjectMapper MAPPER = build();

@@ -90,7 +90,8 @@ class ConfigLoaderTest {
 
     @Test
     void nullComponentsMeanDefaults() {
-        assertThat(new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null))
+        assertThat(new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null))
                 .isEqualTo(ConfigLoader.defaults());
     }
 
@@ -222,9 +223,11 @@ class ConfigLoaderTest {
     void aResultKindNoCheckProducesPointsAtTheKeyAndNamesTheValidOnes() {
         assertError("symbols:\n  spf.fial: {name: SPF_FAIL}\n", 2, 3,
                 "symbols.spf.fial is not a result kind any check produces; valid kinds: dkim.invalid,"
-                        + " dkim.none, dkim.temperror, dkim.valid, greylist.deferred, greylist.passed, greylist.temperror,"
-                        + " lists.temperror, rbl.broken, rbl.temperror, rbl.unmapped, spf.fail, spf.neutral, spf.none, spf.pass,"
-                        + " spf.permerror, spf.softfail, spf.temperror");
+                        + " dkim.none, dkim.temperror, dkim.valid, dmarc.fail_none, dmarc.fail_quarantine,"
+                        + " dmarc.fail_reject, dmarc.none, dmarc.pass, dmarc.permerror, dmarc.temperror,"
+                        + " greylist.deferred, greylist.passed, greylist.temperror, lists.temperror, rbl.broken,"
+                        + " rbl.temperror, rbl.unmapped, spf.fail, spf.neutral, spf.none, spf.pass, spf.permerror,"
+                        + " spf.softfail, spf.temperror");
     }
 
     @Test
@@ -312,7 +315,7 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKeyListsTheValidKeys() {
         assertError("# comment\nmilter: {}\nbogus: 1\n", 3, 1, "unknown key bogus; valid keys at the top level:"
-                + " actions, authserv_id, dkim, dns, greylist, headers, lists, milter, outgoing, policy, rbl, scan, spf,"
+                + " actions, authserv_id, dkim, dmarc, dns, greylist, headers, lists, milter, outgoing, policy, rbl, scan, spf,"
                 + " state_dir, symbols");
     }
 

@@ -14,6 +14,10 @@ public interface MessageScan {
     /** One chunk of the body, CRLF line ends, dot-stuffing undone; read-only, valid only during the call. */
     void body(ByteBuffer chunk);
 
-    /** The result, once the whole body has been seen. */
-    CompletionStage<CheckResult> finish();
+    /**
+     * The result, once the whole body has been seen.
+     *
+     * @param identities what SPF and other checks vouched for before DATA, for DMARC
+     */
+    CompletionStage<CheckResult> finish(java.util.List<AuthenticatedIdentity> identities);
 }

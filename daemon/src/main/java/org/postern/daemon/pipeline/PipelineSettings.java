@@ -99,7 +99,7 @@ public final class PipelineSettings {
         checks.add(new LocalListsCheck(config.lists()));
         checks.add(new RblPipelineCheck(dns, config.rbl().lists(), table::symbol));
         checks.add(new SpfPipelineCheck(dns, config.spf(), authservId, table::symbol));
-        checks.add(new DkimPipelineCheck(dns, config.dkim(), table::symbol));
+        checks.add(new DkimPipelineCheck(dns, config.dkim(), config.dmarc(), table::symbol));
         checks.addAll(extra);
         GreylistGate greylist = new GreylistGate(resources.greylister().orElse(null), config.greylist(),
                 resources.work(), symbols.get("spf.pass").name());

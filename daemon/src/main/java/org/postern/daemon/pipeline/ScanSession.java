@@ -293,13 +293,17 @@ final class ScanSession implements MilterFilter {
         Duration budget = settings.config.scan().endOfMessageBudget();
         List<CompletableFuture<CheckResult>> eomResults = startAll(Stage.END_OF_MESSAGE, budget,
                 c -> () -> c.endOfMessage(facts, envelope, headers));
+        // What SPF and the like vouched for before DATA (their stages were joined at RCPT, so they are there).
+        List<AuthenticatedIdentity> identities = merge(collect(concat(connectResults, heloResults, tx.mailResults),
+                budget, envelope.outgoing())).identities();
         List<CompletableFuture<CheckResult>> scanResults = new ArrayList<>();
         List<Check> scanChecks = new ArrayList<>();
         for (int i = 0; i < tx.scans.size(); i++) {
             MessageScan scan = tx.scans.get(i);
             if (scan != null) {
                 scanChecks.add(settings.checks.get(i));
-                scanResults.add(guard.start(settings.checks.get(i), Stage.END_OF_MESSAGE, budget, scan::finish));
+                scanResults.add(guard.start(settings.checks.get(i), Stage.END_OF_MESSAGE, budget,
+                        () -> scan.finish(identities)));
             }
         }
         List<CompletableFuture<CheckResult>> earlier =
@@ -406,13 +410,15 @@ final class ScanSession implements MilterFilter {
         List<String> auth = new ArrayList<>();
         List<ReceivedHeaders.Field> trace = new ArrayList<>();
         List<ReceivedHeaders.Field> signatures = new ArrayList<>();
+        List<AuthenticatedIdentity> identities = new ArrayList<>();
         for (CheckResult r : results) {
             symbols.addAll(r.symbols());
             auth.addAll(r.authenticationResults());
             trace.addAll(r.traceHeaders());
             signatures.addAll(r.signatures());
+            identities.addAll(r.identities());
         }
-        return new CheckResult(symbols, auth, trace, signatures);
+        return new CheckResult(symbols, auth, trace, signatures, identities);
     }
 
     @SafeVarargs

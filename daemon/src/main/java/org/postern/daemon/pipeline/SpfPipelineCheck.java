@@ -71,6 +71,10 @@ final class SpfPipelineCheck implements Check {
         List<ReceivedHeaders.Field> trace = config.receivedSpfHeader()
                 ? List.of(new ReceivedHeaders.Field("Received-SPF", " " + ReceivedSpf.header(result, query)))
                 : List.of();
-        return new CheckResult(List.of(symbol), List.of(ReceivedSpf.authenticationResults(result, query)), trace);
+        List<AuthenticatedIdentity> identities = result.keyword().equals("pass")
+                ? List.of(new AuthenticatedIdentity(AuthenticatedIdentity.Method.SPF, result.domain()))
+                : List.of();
+        return new CheckResult(List.of(symbol), List.of(ReceivedSpf.authenticationResults(result, query)), trace,
+                List.of(), identities);
     }
 }

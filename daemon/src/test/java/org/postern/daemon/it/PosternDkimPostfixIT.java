@@ -53,6 +53,7 @@ class PosternDkimPostfixIT {
         stateDir = Files.createTempDirectory("postern-it-state-");
         keyDir = Files.createTempDirectory("postern-it-dkim-");
         DnsZone.Builder zone = keysFromManifest();
+        zone.txt("_dmarc.example.org", "v=DMARC1; p=reject; adkim=r");
         // Signing keys for example.test, as `postern dkim keygen` makes them, and their published records.
         for (var key : Map.of("s1", DkimKeys.generateRsa(2048), "e1", DkimKeys.generateEd25519()).entrySet()) {
             Files.createDirectories(keyDir.resolve("example.test"));
@@ -133,6 +134,7 @@ class PosternDkimPostfixIT {
     void anRsaSignedMessageArrivesWithDkimPass() throws IOException {
         String results = deliver("messages/001-rsa2048-relaxed-relaxed.eml", "trent");
         assertThat(results).contains("dkim=pass").contains("header.d=example.org").contains("header.s=rsa2048");
+        assertThat(results).contains("dmarc=pass").contains("header.from=example.org");
     }
 
     @Test
@@ -146,13 +148,18 @@ class PosternDkimPostfixIT {
         String results = deliver("messages/023-tampered-rsa2048-simple-simple-body-byte.eml", "walter");
         assertThat(results).contains("dkim=fail").contains("header.d=example.org");
         assertThat(results).doesNotContain("dkim=pass");
+        // No aligned pass (SPF is off in this test): DMARC fails; p=reject only scores by default.
+        assertThat(results).contains("dmarc=fail").contains("header.from=example.org");
     }
 
     /** Sends a test-set message through Postfix and returns the delivered Authentication-Results, unfolded. */
     private static String deliver(String file, String user) throws IOException {
         String message = Files.readString(TESTDATA.resolve(file), ISO_8859_1);   // octets as they are
         try (SmtpClient smtp = SmtpClient.connect(postfix.smtpPort())) {
-            smtp.ehlo("client.remote.test");
+            // A remote client (XCLIENT): DMARC, like SPF, leaves this host's own loopback services alone.
+            smtp.ehlo("localhost");
+            assertThat(smtp.xclient("NAME=mail.example.org ADDR=192.0.2.25").code()).isEqualTo(220);
+            smtp.ehlo("mail.example.org");
             assertThat(smtp.mailFrom("sender@example.org").code()).isEqualTo(250);
             assertThat(smtp.rcptTo(PostfixInstance.address(user)).code()).isEqualTo(250);
             assertThat(smtp.data(message).code()).isEqualTo(250);
