@@ -3,17 +3,13 @@ package org.postern.daemon.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.postern.config.DkimDomain;
-import org.postern.config.HostPort;
-import org.postern.config.IpLiteral;
 import org.postern.config.PosternConfig;
-import org.postern.daemon.DnsSetup;
 import org.postern.dkim.Canonicalization;
 import org.postern.dkim.DkimKeyException;
 import org.postern.dkim.DkimKeys;
@@ -121,9 +117,8 @@ final class DkimCommand implements Runnable {
         CommonOptions common;
 
         @Option(names = "--domain", required = true, paramLabel = "DOMAIN") String domain;
-        @Option(names = "--dns", paramLabel = "HOST:PORT",
-                description = "Ask this DNS server instead of the configured ones (an IP and port).")
-        String dnsServer;
+        @Mixin
+        DnsServerOption dns;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -141,9 +136,9 @@ final class DkimCommand implements Runnable {
             configured.selectorNext().ifPresent(selectors::add);
             var out = spec.commandLine().getOut();
             boolean allMatch = true;
-            try (DnsResolver dns = resolver(config, dnsServer, spec)) {
+            try (DnsResolver resolver = dns.resolver(config, spec)) {
                 for (String selector : selectors) {
-                    String verdict = check(dns, config.dkim().keyDir(), configured.domain(), selector);
+                    String verdict = check(resolver, config.dkim().keyDir(), configured.domain(), selector);
                     allMatch &= verdict.startsWith("OK");
                     out.println(selector + "._domainkey." + configured.domain() + ": " + verdict);
                 }
@@ -234,9 +229,8 @@ final class DkimCommand implements Runnable {
         @Mixin
         CommonOptions common;
 
-        @Option(names = "--dns", paramLabel = "HOST:PORT",
-                description = "Ask this DNS server instead of the configured ones (an IP and port).")
-        String dnsServer;
+        @Mixin
+        DnsServerOption dns;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -245,8 +239,8 @@ final class DkimCommand implements Runnable {
         public Integer call() throws IOException {
             PosternConfig config = common.load();
             RawMessage message = RawMessage.parse(readAll(System.in));
-            try (DnsResolver dns = resolver(config, dnsServer, spec)) {
-                DkimVerification verification = DkimVerifier.create(dns, DkimVerifierSettings.defaults())
+            try (DnsResolver resolver = dns.resolver(config, spec)) {
+                DkimVerification verification = DkimVerifier.create(resolver, DkimVerifierSettings.defaults())
                         .begin(message.headers());
                 verification.body(message.body());
                 List<DkimResult> results = verification.finish().toCompletableFuture()
@@ -263,24 +257,6 @@ final class DkimCommand implements Runnable {
             return 0;
         }
 
-    }
-
-    /** The configured resolver, or one that asks {@code --dns HOST:PORT}. */
-    static DnsResolver resolver(PosternConfig config, String dnsServer, CommandLine.Model.CommandSpec spec) {
-        if (dnsServer == null) {
-            return DnsSetup.resolver(config.dns());
-        }
-        HostPort server = null;
-        try {
-            server = HostPort.parse(dnsServer);
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        if (server == null || IpLiteral.parse(server.host()).isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--dns must be an IP address and port such as 127.0.0.1:53, not '" + dnsServer + "'");
-        }
-        return DnsSetup.resolver(config.dns(), List.of(new InetSocketAddress(server.host(), server.port())));
     }
 
     private static byte[] readAll(InputStream in) {

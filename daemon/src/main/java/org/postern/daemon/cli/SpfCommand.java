@@ -38,9 +38,8 @@ final class SpfCommand implements Callable<Integer> {
             description = "The MAIL FROM address; empty (\"\") for the null sender, which checks the HELO name.")
     String sender;
 
-    @Option(names = "--dns", paramLabel = "HOST:PORT",
-            description = "Ask this DNS server instead of the configured ones (an IP and port, e.g. 127.0.0.1:53).")
-    String dnsServer;
+    @Mixin
+    DnsServerOption dns;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,9 +48,9 @@ final class SpfCommand implements Callable<Integer> {
     public Integer call() {
         InetAddress client = IpLiteral.parse(ip).orElseThrow(() -> new CommandLine.ParameterException(
                 spec.commandLine(), "--ip must be an IPv4 or IPv6 address, not '" + ip + "'"));
-        try (DnsResolver dns = DkimCommand.resolver(common.load(), dnsServer, spec)) {
+        try (DnsResolver resolver = dns.resolver(common.load(), spec)) {
             SpfQuery query = new SpfQuery(client, helo, sender, HostName.local());
-            SpfEvaluator evaluator = SpfEvaluator.create(dns, SpfLimits.defaults());
+            SpfEvaluator evaluator = SpfEvaluator.create(resolver, SpfLimits.defaults());
             SpfResult result = evaluator.evaluate(query).toCompletableFuture()
                     .orTimeout(SpfLimits.defaults().overallTimeout().toSeconds() + 5, TimeUnit.SECONDS).join();
             var out = spec.commandLine().getOut();
