@@ -1,0 +1,27 @@
+package org.postern.bayes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class HtmlTextTest {
+
+    @Test
+    void stripsTagsDecodesEntitiesAndReportsLinkHosts() {
+        List<String> hosts = new ArrayList<>();
+        String text = HtmlText.strip("<p>a&lt;b &#233;t&#xE9; &bogus; "
+                + "<a href=\"HTTPS://User@Shop.Example:8080/x\">go</a><a href='mailto:x@mail.example?subject=hi'>m</a>"
+                + "<a href=/relative>r</a><form action=//f.example/></form>", hosts::add);
+        assertThat(text).contains("a<b été &bogus;", "go", " m ", " r ");
+        assertThat(hosts).containsExactly("shop.example", "mail.example", "f.example");
+    }
+
+    @Test
+    void dropsScriptStyleCommentsAndATruncatedTag() {
+        String text = HtmlText.strip("x<script>evil()</script>y<STYLE>p{}</STYLE>z<!-- c -->w<a href=\"", h -> { });
+        assertThat(text.replace(" ", "")).isEqualTo("xyzw");
+    }
+}
