@@ -1,0 +1,16 @@
+package org.postern.bayes;
+
+/**
+ * The Bayes store failed: it could not be opened, the disk or the map is full, or LMDB reported an error. Unchecked,
+ * because a caller can only log it and go on without Bayes (classification) or report the message as unreadable
+ * (learning). Misuse (a closed store, a bad argument) is {@link IllegalStateException} or
+ * {@link IllegalArgumentException} instead.
+ */
+public final class BayesStoreException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    BayesStoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
