@@ -40,8 +40,8 @@ record SpfRecord(List<Directive> directives, Optional<RedirectModifier> redirect
             "a", AMechanism::parse,
             "mx", MxMechanism::parse,
             "ptr", PtrMechanism::parse,
-            "ip4", Ip4Mechanism::parse,
-            "ip6", Ip6Mechanism::parse,
+            "ip4", IpMechanism.Family.IP4::parse,
+            "ip6", IpMechanism.Family.IP6::parse,
             "exists", ExistsMechanism::parse);
 
     SpfRecord {
