@@ -40,12 +40,13 @@ import java.util.regex.Pattern;
  * @param policy     per-recipient settings and how differing recipients are reconciled; YAML {@code policy}
  * @param dkim       DKIM verification and signing; YAML {@code dkim}
  * @param dmarc      DMARC; YAML {@code dmarc}
+ * @param bayes      the Bayes classifier; YAML {@code bayes}
  * @throws IllegalArgumentException if a value breaks a rule; the message names the YAML key
  */
 public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String> authservId, OutgoingConfig outgoing,
         ScanConfig scan, ActionsConfig actions, HeadersConfig headers, Map<String, SymbolConfig> symbols,
         List<ListEntry> lists, DnsConfig dns, SpfConfig spf, RblConfig rbl, GreylistConfig greylist,
-        PolicyConfig policy, DkimConfig dkim, DmarcConfig dmarc) {
+        PolicyConfig policy, DkimConfig dkim, DmarcConfig dmarc, BayesConfig bayes) {
 
     /**
      * The symbols every configuration has, which {@code symbols} entries may override: one entry per result kind that
@@ -100,7 +101,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
     // Last: the constructor it calls reads the constants above.
     static final PosternConfig DEFAULTS =
             new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null);
+                    null, null);
 
     public PosternConfig {
         milter = orDefault(milter, MilterConfig.DEFAULTS);
@@ -127,6 +128,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
         policy = orDefault(policy, PolicyConfig.DEFAULTS);
         dkim = orDefault(dkim, DkimConfig.DEFAULTS);
         dmarc = orDefault(dmarc, DmarcConfig.DEFAULTS);
+        bayes = orDefault(bayes, BayesConfig.DEFAULTS);
     }
 
     /**
@@ -136,7 +138,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
      */
     public PosternConfig withStateDir(Path stateDir) {
         return new PosternConfig(milter, requireNonNull(stateDir, "stateDir"), authservId, outgoing, scan, actions,
-                headers, symbols, lists, dns, spf, rbl, greylist, policy, dkim, dmarc);
+                headers, symbols, lists, dns, spf, rbl, greylist, policy, dkim, dmarc, bayes);
     }
 
     /** This configuration with another milter listen address, for a command-line override. */
@@ -144,7 +146,7 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
         var m = new MilterConfig(requireNonNull(listen, "listen"), milter.maxFrameBytes(), milter.progressInterval(),
                 milter.negotiationTimeout(), milter.maxConnections());
         return new PosternConfig(m, stateDir, authservId, outgoing, scan, actions, headers, symbols, lists, dns, spf,
-                rbl, greylist, policy, dkim, dmarc);
+                rbl, greylist, policy, dkim, dmarc, bayes);
     }
 
     private static Map<String, SymbolConfig> mergeSymbols(Map<String, SymbolConfig> given) {

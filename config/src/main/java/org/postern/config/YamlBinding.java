@@ -71,7 +71,8 @@ final class YamlBinding {
             Map.entry(GreylistConfig.class, GreylistConfig.DEFAULTS),
             Map.entry(PolicyConfig.class, PolicyConfig.DEFAULTS),
             Map.entry(DkimConfig.class, DkimConfig.DEFAULTS),
-            Map.entry(DmarcConfig.class, DmarcConfig.DEFAULTS));
+            Map.entry(DmarcConfig.class, DmarcConfig.DEFAULTS),
+            Map.entry(BayesConfig.class, BayesConfig.DEFAULTS));
 
     // Immutable once built, and thread-safe.
     private static final ObjectMapper MAPPER = build();

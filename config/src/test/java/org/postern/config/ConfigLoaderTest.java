@@ -91,7 +91,7 @@ class ConfigLoaderTest {
     @Test
     void nullComponentsMeanDefaults() {
         assertThat(new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null))
+                null, null))
                 .isEqualTo(ConfigLoader.defaults());
     }
 
@@ -315,7 +315,7 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKeyListsTheValidKeys() {
         assertError("# comment\nmilter: {}\nbogus: 1\n", 3, 1, "unknown key bogus; valid keys at the top level:"
-                + " actions, authserv_id, dkim, dmarc, dns, greylist, headers, lists, milter, outgoing, policy, rbl, scan, spf,"
+                + " actions, authserv_id, bayes, dkim, dmarc, dns, greylist, headers, lists, milter, outgoing, policy, rbl, scan, spf,"
                 + " state_dir, symbols");
     }
 
