@@ -1,0 +1,303 @@
+package org.postern.daemon.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+import org.postern.bayes.LearnOutcome;
+
+/**
+ * One {@code postern learn} run: finds the messages, reads and tokenizes them in parallel, and stores them with one
+ * writer that puts many messages in each durable transaction.
+ *
+ * <pre>
+ *   lister thread ──▶ [pending, bounded] ──▶ N reader/tokenizer threads ──▶ [tokenized, bounded] ──▶ writer
+ *   (walks PATHs, splits mboxes)            (read file, LearnKey, tokens)                          (calling thread:
+ *                                                                                                   batch, commit,
+ *                                                                                                   count, progress)
+ * </pre>
+ * Both queues are bounded, so a 100k-message Maildir never sits in memory: the lister holds file names, each worker
+ * one message, and the tokenized queue holds token hashes, not messages. The writer commits when a batch holds
+ * {@link Settings#batchMessages} messages or its first message has waited {@link Settings#batchDelay}, and only then
+ * counts the batch's outcomes in the summary and tells the {@link Listener}: whatever the run reports as learned is on
+ * disk. Messages that were too big or unreadable are counted as the writer receives them.
+ *
+ * <p>A message that cannot be read or tokenized is counted as unreadable with its reason and the run goes on. A store
+ * failure (a full map, a broken disk) ends the run: it is reported once as {@link org.postern.bayes.BayesStoreException}
+ * after the batches committed before it were counted.
+ */
+final class LearnRun {
+
+    /** How the run is tuned; {@link #defaults} for the command line. */
+    record Settings(long maxMessageBytes, int workers, int batchMessages, Duration batchDelay) {
+        Settings {
+            if (maxMessageBytes < 1 || workers < 1 || batchMessages < 1) {
+                throw new IllegalArgumentException("maxMessageBytes, workers and batchMessages must be positive");
+            }
+            requireNonNull(batchDelay, "batchDelay");
+        }
+
+        /**
+         * One tokenizer per core, and batches of up to 1000 messages or 200 ms: at 5,000 messages/s that is five
+         * fsyncs a second, while a single message from a Sieve pipe is still committed at once (the run ends).
+         */
+        static Settings defaults(long maxMessageBytes) {
+            return new Settings(maxMessageBytes, Math.max(1, Runtime.getRuntime().availableProcessors()), 1000,
+                    Duration.ofMillis(200));
+        }
+    }
+
+    /** A message ready to store: where it came from and what the {@link Store} needs. */
+    record Tokenized(String origin, Object tokens) {
+    }
+
+    /** Turns a message's bytes into what the store needs; runs on the worker threads, so thread-safe. */
+    @FunctionalInterface
+    interface Tokenizer {
+        Object tokenize(byte[] message);
+    }
+
+    /** Stores one batch in one durable transaction; returns one outcome per message, in order. */
+    @FunctionalInterface
+    interface Store {
+        List<LearnOutcome> write(List<Tokenized> batch);
+    }
+
+    /** Told about each transaction, on the writer thread (the {@code --verbose} lines). */
+    interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        /** A transaction of {@code messages} messages is about to be committed. */
+        default void committing(int messages) {
+        }
+
+        /** The transaction committed; {@code summary} counts everything stored so far. */
+        default void committed(LearnSummary summary) {
+        }
+    }
+
+    /** Marks the end of the pending queue for one worker. */
+    private static final PendingMessage END = new PendingMessage.Unreadable("", "end of input");
+    /** A worker saying it has seen {@link #END}. */
+    private static final Object WORKER_DONE = new Object();
+
+    private final Settings settings;
+    private final Tokenizer tokenizer;
+    private final Store store;
+    private final Listener listener;
+    private final LongSupplier nanoTime;
+
+    LearnRun(Settings settings, Tokenizer tokenizer, Store store, Listener listener, LongSupplier nanoTime) {
+        this.settings = requireNonNull(settings, "settings");
+        this.tokenizer = requireNonNull(tokenizer, "tokenizer");
+        this.store = requireNonNull(store, "store");
+        this.listener = requireNonNull(listener, "listener");
+        this.nanoTime = requireNonNull(nanoTime, "nanoTime");
+    }
+
+    /**
+     * Learns every message of {@code sources} into {@code summary}, drawing {@code progress} (may be null) as it goes.
+     * Returns when every message is counted or the store failed (which is thrown after the threads stopped).
+     */
+    void run(List<MessageSource> sources, LearnSummary summary, ProgressBar progress) throws InterruptedException {
+        int workers = settings.workers();
+        BlockingQueue<PendingMessage> pending = new ArrayBlockingQueue<>(workers * 64);
+        BlockingQueue<Object> results = new ArrayBlockingQueue<>(Math.max(2 * settings.batchMessages(), 256));
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(workers + 1, r -> {
+            Thread t = new Thread(r, "postern-learn-" + threadNumber.getAndIncrement());
+            t.setDaemon(true);          // never keeps the JVM alive after a failure
+            return t;
+        });
+        try {
+            threads.execute(() -> list(sources, pending, workers));
+            for (int i = 0; i < workers; i++) {
+                threads.execute(() -> work(pending, results));
+            }
+            write(results, workers, summary, progress);
+        } finally {
+            threads.shutdownNow();      // after a store failure the others may be blocked on a full queue
+            threads.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void list(List<MessageSource> sources, BlockingQueue<PendingMessage> pending, int workers) {
+        try {
+            for (MessageSource source : sources) {
+                source.emit(pending::put);
+            }
+            for (int i = 0; i < workers; i++) {
+                pending.put(END);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();     // the run is stopping
+        }
+    }
+
+    private void work(BlockingQueue<PendingMessage> pending, BlockingQueue<Object> results) {
+        try {
+            while (true) {
+                PendingMessage m = pending.take();
+                if (m == END) {
+                    results.put(WORKER_DONE);
+                    return;
+                }
+                results.put(handle(m));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads and tokenizes one message: a {@link Tokenized}, or the message as too big or unreadable. */
+    private Object handle(PendingMessage m) {
+        byte[] bytes;
+        if (m instanceof PendingMessage.OnDisk d) {
+            Object read = read(d.path());
+            if (!(read instanceof byte[] b)) {
+                return read;
+            }
+            bytes = b;
+        } else if (m instanceof PendingMessage.InMemory im) {
+            bytes = im.bytes();
+        } else {
+            return m;                           // too big or unreadable already
+        }
+        try {
+            return new Tokenized(m.origin(), tokenizer.tokenize(bytes));
+        } catch (RuntimeException e) {
+            // A tokenizer bug must not end a run over a 100k-message Maildir: name the message and go on.
+            return new PendingMessage.Unreadable(m.origin(), "cannot tokenize: " + e);
+        }
+    }
+
+    /** The file's bytes, or a {@link PendingMessage} saying why not. */
+    private Object read(Path path) {
+        try {
+            return readFile(path);
+        } catch (NoSuchFileException e) {
+            // A mail client flagged or moved the message since it was listed (new/x → cur/x:2,S): follow it once.
+            Path moved = maildirRename(path);
+            if (moved != null) {
+                try {
+                    return readFile(moved);
+                } catch (IOException again) {
+                    return new PendingMessage.Unreadable(path.toString(), MessageSource.reason(again));
+                }
+            }
+            return new PendingMessage.Unreadable(path.toString(), MessageSource.reason(e));
+        } catch (IOException e) {
+            return new PendingMessage.Unreadable(path.toString(), MessageSource.reason(e));
+        }
+    }
+
+    private Object readFile(Path path) throws IOException {
+        long size = Files.size(path);
+        if (size > settings.maxMessageBytes()) {
+            return new PendingMessage.TooBig(path.toString(), size);
+        }
+        byte[] bytes = Files.readAllBytes(path);
+        if (bytes.length > settings.maxMessageBytes()) {
+            return new PendingMessage.TooBig(path.toString(), bytes.length);     // it grew since the stat
+        }
+        if (bytes.length == 0) {
+            return new PendingMessage.Unreadable(path.toString(), "empty message");
+        }
+        return bytes;
+    }
+
+    /**
+     * Where a Maildir message went when its client changed its flags or moved it from new/ to cur/: the file in
+     * {@code cur/} with the same unique name (the part before {@code :}), or null. Maildir spec (cr.yp.to/proto/
+     * maildir.html): the unique name never changes, only the info after the colon.
+     */
+    static Path maildirRename(Path path) {
+        Path parent = path.getParent();
+        Path name = path.getFileName();
+        if (parent == null || name == null || parent.getParent() == null) {
+            return null;
+        }
+        String dir = parent.getFileName().toString();
+        if (!dir.equals("new") && !dir.equals("cur")) {
+            return null;
+        }
+        String unique = name.toString();
+        int colon = unique.indexOf(':');
+        if (colon >= 0) {
+            unique = unique.substring(0, colon);
+        }
+        Path cur = parent.getParent().resolve("cur");
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(cur, unique + "*")) {
+            for (Path f : files) {
+                String n = f.getFileName().toString();
+                if (!f.equals(path) && (n.equals(unique) || n.startsWith(unique + ":"))) {
+                    return f;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;                        // no cur/, or a name glob() cannot take: report the first error
+        }
+        return null;
+    }
+
+    private void write(BlockingQueue<Object> results, int workers, LearnSummary summary, ProgressBar progress)
+            throws InterruptedException {
+        List<Tokenized> batch = new ArrayList<>(settings.batchMessages());
+        long delayNanos = settings.batchDelay().toNanos();
+        long deadline = 0;
+        int done = 0;
+        while (done < workers) {
+            long wait = batch.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(100) : deadline - nanoTime.getAsLong();
+            Object r = results.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
+            if (r == WORKER_DONE) {
+                done++;
+            } else if (r instanceof Tokenized t) {
+                if (batch.isEmpty()) {
+                    deadline = nanoTime.getAsLong() + delayNanos;
+                }
+                batch.add(t);
+            } else if (r instanceof PendingMessage.TooBig) {
+                summary.tooBig();
+            } else if (r instanceof PendingMessage.Unreadable u) {
+                summary.unreadable(u.origin(), u.reason());
+            }
+            if (batch.size() >= settings.batchMessages()
+                    || (!batch.isEmpty() && nanoTime.getAsLong() - deadline >= 0)) {
+                commit(batch, summary);
+            }
+            if (progress != null) {
+                progress.update(summary.done());
+            }
+        }
+        commit(batch, summary);
+    }
+
+    private void commit(List<Tokenized> batch, LearnSummary summary) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        listener.committing(batch.size());
+        List<LearnOutcome> outcomes = store.write(batch);
+        if (outcomes.size() != batch.size()) {
+            throw new IllegalStateException(outcomes.size() + " outcomes for " + batch.size() + " messages");
+        }
+        outcomes.forEach(summary::count);
+        batch.clear();
+        listener.committed(summary);
+    }
+}
