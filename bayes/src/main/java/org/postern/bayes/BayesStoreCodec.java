@@ -11,16 +11,20 @@ import java.util.Locale;
  * The binary layout of {@link LmdbBayesStore}: keys readable in {@code mdb_dump}, values small and fixed.
  *
  * <pre>
- *   t \0 user \0 hash         → spam count (int), ham count (int), last learned (epoch millis, long)   16 bytes
- *   s \0 user \0 messageId    → class byte: 'S' spam, 'H' ham                                           1 byte
- *   n \0 user                 → learned spam, learned ham, distinct tokens (longs)                     24 bytes
+ *   t \0 user \0 hash       → spam count (int), ham count (int), last learned (epoch millis, long)     16 bytes
+ *   s \0 user \0 learnKey   → class byte ('S' spam, 'H' ham), learned at (epoch millis, long)           9 bytes
+ *   n \0 user               → learned spam, learned ham, distinct tokens, seen-index entries (longs)   32 bytes
  * </pre>
  * All integers are big-endian. The user is lower-cased UTF-8 without NUL, at most {@value #MAX_USER_BYTES} bytes, so a
  * user's tokens are exactly the keys that start with {@code t \0 user \0}. A token is its 8-byte {@link TokenHash}
  * with the sign bit flipped, so LMDB's unsigned byte order is {@link MessageTokens}' signed order and a message's
- * tokens are written in key order. A message id that would make the key longer than LMDB's limit (511 bytes by
- * default) is replaced by {@code 0xFF} (never in UTF-8) and the SHA-256 of its UTF-8 form, after the same prefix. Values longer than these sizes
- * (a newer version) are read by their leading fields; shorter ones count as absent.
+ * tokens are written in key order. A learn key that would make the key longer than LMDB's limit (511 bytes by
+ * default) is replaced by {@code 0xFF} (never in UTF-8) and the SHA-256 of its UTF-8 form, after the same prefix.
+ *
+ * <p>Older layouts still read: a 1-byte seen entry (no time) counts as learned at the epoch, so seen-index pruning
+ * drops it first; a 24-byte totals value has no seen-index count, which reads as 0 until
+ * {@link LmdbBayesStore#pruneSeen} counts the entries again. Values longer than these sizes (a newer version) are read
+ * by their leading fields; shorter ones count as absent.
  */
 final class BayesStoreCodec {
 
@@ -31,7 +35,10 @@ final class BayesStoreCodec {
     static final byte HAM = 'H';
     static final int MAX_USER_BYTES = 255;
     static final int TOKEN_VALUE_BYTES = 16;
-    static final int TOTALS_VALUE_BYTES = 24;
+    static final int SEEN_VALUE_BYTES = 9;
+    static final int TOTALS_VALUE_BYTES = 32;
+    /** The totals value before the seen-index count was added. */
+    static final int TOTALS_V1_VALUE_BYTES = 24;
     private static final byte HASHED = (byte) 0xFF;
 
     private BayesStoreCodec() {
@@ -114,22 +121,32 @@ final class BayesStoreCodec {
         return new TokenState(Math.max(0, b.getInt()), Math.max(0, b.getInt()), b.getLong());
     }
 
-    /** A user's learned message counts and how many distinct tokens it holds. */
-    record Totals(long learnedSpam, long learnedHam, long tokens) {
-        static final Totals NONE = new Totals(0, 0, 0);
+    /** A user's learned message counts, how many distinct tokens and seen-index entries it holds. */
+    record Totals(long learnedSpam, long learnedHam, long tokens, long seen) {
+        static final Totals NONE = new Totals(0, 0, 0, 0);
     }
 
     static byte[] encodeTotals(Totals t) {
         return ByteBuffer.allocate(TOTALS_VALUE_BYTES).putLong(t.learnedSpam()).putLong(t.learnedHam())
-                .putLong(t.tokens()).array();
+                .putLong(t.tokens()).putLong(t.seen()).array();
     }
 
     static Totals decodeTotals(byte[] v) {
-        if (v == null || v.length < TOTALS_VALUE_BYTES) {
+        if (v == null || v.length < TOTALS_V1_VALUE_BYTES) {
             return Totals.NONE;
         }
         ByteBuffer b = ByteBuffer.wrap(v);
-        return new Totals(Math.max(0, b.getLong()), Math.max(0, b.getLong()), Math.max(0, b.getLong()));
+        return new Totals(Math.max(0, b.getLong()), Math.max(0, b.getLong()), Math.max(0, b.getLong()),
+                v.length >= TOTALS_VALUE_BYTES ? Math.max(0, b.getLong()) : 0);
+    }
+
+    static byte[] encodeSeen(byte cls, long learnedAtMillis) {
+        return ByteBuffer.allocate(SEEN_VALUE_BYTES).put(cls).putLong(learnedAtMillis).array();
+    }
+
+    /** When a seen entry was learned; 0 for the 1-byte entries written before the time was stored. */
+    static long seenAtMillis(byte[] v) {
+        return v.length >= SEEN_VALUE_BYTES ? ByteBuffer.wrap(v, 1, Long.BYTES).getLong() : 0;
     }
 
     private static byte[] hashed(byte[] field) {

@@ -44,10 +44,11 @@ import org.postern.bayes.BayesStoreCodec.Totals;
  * tokenizer leaves the old tokens' counts behind; counts never go below zero). The layout is in
  * {@link BayesStoreCodec}.
  *
- * <p><b>Durability.</b> Every {@link #learn}, {@link #forget} and {@link #prune} is one LMDB write transaction: all
- * of it or none of it is stored. The environment is opened without {@code MDB_NOSYNC}, {@code MDB_NOMETASYNC},
- * {@code MDB_MAPASYNC} or {@code MDB_WRITEMAP}, so a commit is on disk when the call returns and a {@code kill -9}
- * afterwards loses nothing. The cost is one {@code fdatasync} per learned message.
+ * <p><b>Durability.</b> Every {@link #learn}, {@link #forget}, {@link #learnAll}, {@link #prune} and
+ * {@link #pruneSeen} is one LMDB write transaction: all of it or none of it is stored. The environment is opened
+ * without {@code MDB_NOSYNC}, {@code MDB_NOMETASYNC}, {@code MDB_MAPASYNC} or {@code MDB_WRITEMAP}, so a commit is on
+ * disk when the call returns and a {@code kill -9} afterwards loses nothing. The cost is one {@code fdatasync} per
+ * call, which is why bulk learning goes through {@link #learnAll}: a thousand messages per {@code fdatasync}.
  *
  * <p><b>Threads and processes.</b> Thread-safe. LMDB serializes write transactions across threads and processes;
  * readers ({@link #read}, {@link #countsFor}) see a snapshot and never block writers, nor writers them. The
@@ -59,10 +60,10 @@ import org.postern.bayes.BayesStoreCodec.Totals;
  * <p><b>Last use and pruning.</b> A token's last-used time is the {@link Clock} time of the last {@link #learn} that
  * counted it. Classification does not update it: that would turn every read into a write and an {@code fdatasync}.
  * {@link #prune} drops the tokens with the fewest (spam + ham) messages first and, among equals, the least recently
- * learned.
+ * learned. The seen-index is bounded too: {@link #pruneSeen} keeps each user's most recently learned entries.
  *
- * <p><b>Size.</b> A token takes its key (prefix, user and 8-byte hash, typically under 40 bytes) plus 16 bytes of value
- * plus B+tree overhead, roughly 100 bytes, so the default {@value #DEFAULT_MAP_SIZE_BYTES}-byte map holds about ten
+ * <p><b>Size.</b> A token takes its key (prefix, user and 8-byte hash, typically under 40 bytes) plus 16 bytes of
+ * value plus B+tree overhead, roughly 100 bytes, so the default {@value #DEFAULT_MAP_SIZE_BYTES}-byte map holds about ten
  * million tokens. The map size is reserved address space, not memory. When it is full, writes fail with
  * {@link BayesStoreException} until {@link #prune} frees room or the store is reopened with a larger map.
  *
@@ -76,6 +77,9 @@ public final class LmdbBayesStore implements AutoCloseable {
 
     /** The default map size: 1 GiB. */
     public static final long DEFAULT_MAP_SIZE_BYTES = 1L << 30;
+
+    /** The seen-index entries per user that the learn CLI keeps ({@link #pruneSeen}). */
+    public static final long DEFAULT_MAX_SEEN_PER_USER = 500_000;
 
     /** The smallest map size accepted: 1 MiB. */
     public static final long MIN_MAP_SIZE_BYTES = 1L << 20;
@@ -205,42 +209,25 @@ public final class LmdbBayesStore implements AutoCloseable {
      * Learns one message for one user in one write transaction, with sa-learn's seen-index semantics: a new message
      * is {@link LearnOutcome#LEARNED}; one learned before as the same class is {@link LearnOutcome#ALREADY_LEARNED}
      * and changes nothing; one learned as the other class is {@link LearnOutcome#MOVED} (its counts in the old class
-     * are taken back). Counted tokens get the clock's time as their last use.
+     * are taken back). Counted tokens get the clock's time as their last use. To learn many messages, use
+     * {@link #learnAll}: one transaction (and one {@code fdatasync}) per message is far slower.
      *
-     * @param messageId a digest of the message computed by the caller (or its Message-ID); not empty
-     * @param tokens    the message's tokens
+     * @param learnKey the message's seen-index key ({@link LearnKey#of}); not empty
+     * @param tokens   the message's tokens
      * @throws BayesStoreException if LMDB fails (for example the map is full); nothing was stored
      */
-    public LearnOutcome learn(String user, String messageId, MessageTokens tokens, boolean spam) {
-        Request r = request(user, messageId, tokens);
+    public LearnOutcome learn(String user, String learnKey, MessageTokens tokens, boolean spam) {
+        LearnRequest request = spam ? LearnRequest.spam(learnKey, tokens) : LearnRequest.ham(learnKey, tokens);
+        byte[] seenKey = seenKey(BayesStoreCodec.user(requireNonNull(user, "user")), learnKey);
         byte cls = spam ? SPAM : HAM;
-        return withOpen("learn", () -> {
-            // Re-learning a Maildir mostly finds messages already learned: answer those without the writer lock.
+        // Re-learning a Maildir mostly finds messages already learned: answer those without the writer lock.
+        boolean known = withOpen("learn", () -> {
             try (Txn<byte[]> txn = env.txnRead()) {
-                byte[] seen = dbi.get(txn, r.seenKey);
-                if (seen != null && classOf(seen) == cls) {
-                    return LearnOutcome.ALREADY_LEARNED;
-                }
-            }
-            try (Txn<byte[]> txn = env.txnWrite()) {
-                byte[] seen = dbi.get(txn, r.seenKey);
-                Byte previous = seen == null ? null : classOf(seen);
-                if (previous != null && previous == cls) {
-                    return LearnOutcome.ALREADY_LEARNED;           // another writer learned it since our read
-                }
-                boolean move = previous != null;
-                int dSpam = spam ? 1 : (move ? -1 : 0);
-                int dHam = spam ? (move ? -1 : 0) : 1;
-                long tokensDelta = apply(txn, r.tokenKeys, dSpam, dHam, clock.millis());
-                Totals t = totals(txn, r.totalsKey);
-                dbi.put(txn, r.totalsKey, BayesStoreCodec.encodeTotals(new Totals(
-                        Math.max(0, t.learnedSpam() + dSpam), Math.max(0, t.learnedHam() + dHam),
-                        Math.max(0, t.tokens() + tokensDelta))));
-                dbi.put(txn, r.seenKey, new byte[] {cls});
-                txn.commit();
-                return move ? LearnOutcome.MOVED : LearnOutcome.LEARNED;
+                byte[] seen = dbi.get(txn, seenKey);
+                return seen != null && classOf(seen) == cls;
             }
         });
+        return known ? LearnOutcome.ALREADY_LEARNED : learnAll(user, List.of(request)).get(0);
     }
 
     /**
@@ -251,25 +238,100 @@ public final class LmdbBayesStore implements AutoCloseable {
      * @param tokens the message's tokens, as passed to {@link #learn}
      * @throws BayesStoreException if LMDB fails; nothing was changed
      */
-    public LearnOutcome forget(String user, String messageId, MessageTokens tokens) {
-        Request r = request(user, messageId, tokens);
-        return withOpen("forget", () -> {
+    public LearnOutcome forget(String user, String learnKey, MessageTokens tokens) {
+        return learnAll(user, List.of(LearnRequest.forget(learnKey, tokens))).get(0);
+    }
+
+    /**
+     * Learns and forgets a batch of messages for one user in <em>one</em> durable write transaction, and returns one
+     * outcome per request, in order. The outcomes are returned only after the commit, so an outcome the caller sees
+     * is on disk; if this throws, nothing of the batch was stored.
+     *
+     * <p>The requests are taken in order with the seen-index semantics of {@link #learn} and {@link #forget}, and
+     * each sees the ones before it: the same message twice as spam is {@link LearnOutcome#LEARNED} then
+     * {@link LearnOutcome#ALREADY_LEARNED}; as spam then as ham, {@code LEARNED} then {@link LearnOutcome#MOVED}. The
+     * token count changes of the whole batch are summed before they are written, so each token is read and written
+     * once per batch; the one difference from calling {@link #learn} message by message is where a count would go
+     * below zero on the way (only possible when a message is moved or forgotten with other tokens than it was learned
+     * with): it is clamped once, at the end, instead of at each step.
+     *
+     * <p>Cost: the writer lock (all processes) is held while the batch is applied, so batches should stay well under
+     * a second; the learn CLI commits every 1000 messages or 200 ms. Readers are never blocked. A batch that changes
+     * nothing (every message already learned) is not committed, so it costs no {@code fdatasync}.
+     *
+     * @param requests at most a few thousand; empty returns an empty list without a transaction
+     * @throws BayesStoreException if LMDB fails (for example the map is full); nothing of the batch was stored
+     */
+    public List<LearnOutcome> learnAll(String user, List<LearnRequest> requests) {
+        byte[] u = BayesStoreCodec.user(requireNonNull(user, "user"));
+        requireNonNull(requests, "requests");
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        List<byte[]> seenKeys = new ArrayList<>(requests.size());
+        long tokenTotal = 0;
+        for (LearnRequest r : requests) {
+            seenKeys.add(seenKey(u, requireNonNull(r, "request").learnKey()));
+            tokenTotal += r.tokens().size();
+        }
+        int expectedTokens = (int) Math.min(tokenTotal, 1 << 20);
+        byte[] totalsKey = BayesStoreCodec.totalsKey(u);
+        byte[] tokenPrefix = BayesStoreCodec.prefix(TOKEN, u);
+        return withOpen("learn", () -> {
             try (Txn<byte[]> txn = env.txnWrite()) {
-                byte[] seen = dbi.get(txn, r.seenKey);
-                if (seen == null) {
-                    return LearnOutcome.NOT_LEARNED;
+                long now = clock.millis();
+                TokenDeltas deltas = new TokenDeltas(expectedTokens);
+                List<LearnOutcome> outcomes = new ArrayList<>(requests.size());
+                long dLearnedSpam = 0;
+                long dLearnedHam = 0;
+                long dSeen = 0;
+                for (int i = 0; i < requests.size(); i++) {
+                    LearnRequest r = requests.get(i);
+                    byte[] seenKey = seenKeys.get(i);
+                    // Inside the write transaction a get sees this batch's own puts: later requests see earlier ones.
+                    byte[] seen = dbi.get(txn, seenKey);
+                    Byte previous = seen == null ? null : classOf(seen);
+                    if (r.action() == LearnRequest.Action.FORGET) {
+                        if (previous == null) {
+                            outcomes.add(LearnOutcome.NOT_LEARNED);
+                            continue;
+                        }
+                        boolean wasSpam = previous == SPAM;
+                        deltas.add(r.tokens(), wasSpam ? -1 : 0, wasSpam ? 0 : -1, false);
+                        dLearnedSpam -= wasSpam ? 1 : 0;
+                        dLearnedHam -= wasSpam ? 0 : 1;
+                        dSeen--;
+                        dbi.delete(txn, seenKey);
+                        outcomes.add(LearnOutcome.FORGOTTEN);
+                        continue;
+                    }
+                    boolean spam = r.action() == LearnRequest.Action.SPAM;
+                    byte cls = spam ? SPAM : HAM;
+                    if (previous != null && previous == cls) {
+                        outcomes.add(LearnOutcome.ALREADY_LEARNED);
+                        continue;
+                    }
+                    boolean move = previous != null;
+                    int dSpam = spam ? 1 : (move ? -1 : 0);
+                    int dHam = spam ? (move ? -1 : 0) : 1;
+                    deltas.add(r.tokens(), dSpam, dHam, true);
+                    dLearnedSpam += dSpam;
+                    dLearnedHam += dHam;
+                    dSeen += move ? 0 : 1;
+                    dbi.put(txn, seenKey, BayesStoreCodec.encodeSeen(cls, now));
+                    outcomes.add(move ? LearnOutcome.MOVED : LearnOutcome.LEARNED);
                 }
-                boolean spam = classOf(seen) == SPAM;
-                int dSpam = spam ? -1 : 0;
-                int dHam = spam ? 0 : -1;
-                long tokensDelta = apply(txn, r.tokenKeys, dSpam, dHam, -1);
-                Totals t = totals(txn, r.totalsKey);
-                dbi.put(txn, r.totalsKey, BayesStoreCodec.encodeTotals(new Totals(
-                        Math.max(0, t.learnedSpam() + dSpam), Math.max(0, t.learnedHam() + dHam),
-                        Math.max(0, t.tokens() + tokensDelta))));
-                dbi.delete(txn, r.seenKey);
+                if (deltas.size() == 0 && dLearnedSpam == 0 && dLearnedHam == 0 && dSeen == 0
+                        && !outcomes.contains(LearnOutcome.MOVED)) {
+                    return outcomes;                   // nothing changed: no commit, no fdatasync (txn aborts)
+                }
+                long tokensDelta = apply(txn, tokenPrefix, deltas, now);
+                Totals t = totals(txn, totalsKey);
+                dbi.put(txn, totalsKey, BayesStoreCodec.encodeTotals(new Totals(
+                        Math.max(0, t.learnedSpam() + dLearnedSpam), Math.max(0, t.learnedHam() + dLearnedHam),
+                        Math.max(0, t.tokens() + tokensDelta), Math.max(0, t.seen() + dSeen))));
                 txn.commit();
-                return LearnOutcome.FORGOTTEN;
+                return outcomes;
             }
         });
     }
@@ -320,9 +382,71 @@ public final class LmdbBayesStore implements AutoCloseable {
                 }
                 // The scan is the truth: it also repairs a token count that drifted.
                 dbi.put(txn, totalsKey, BayesStoreCodec.encodeTotals(
-                        new Totals(t.learnedSpam(), t.learnedHam(), scanned - weakest.size())));
+                        new Totals(t.learnedSpam(), t.learnedHam(), scanned - weakest.size(), t.seen())));
                 txn.commit();
                 return weakest.size();
+            }
+        });
+    }
+
+    /**
+     * Bounds one user's seen-index: when it holds more than {@code maxEntries} learned messages, forgets that the
+     * oldest (by the time they were learned or last moved) were learned, and returns how many entries it deleted.
+     * Their token counts stay: a pruned message still counts, it just would be counted again if it were learned
+     * again, and {@link #forget} no longer knows it. Keeping the newest entries is what matters for re-learning a
+     * mailbox: its messages are the recent ones. The learn CLI keeps {@value #DEFAULT_MAX_SEEN_PER_USER}
+     * per user (about 100 bytes each).
+     *
+     * <p>Cost as {@link #prune}: one write transaction that scans the user's seen-index.
+     *
+     * @throws IllegalArgumentException if {@code maxEntries} is negative
+     * @throws BayesStoreException      if LMDB fails; nothing was deleted
+     */
+    public int pruneSeen(String user, long maxEntries) {
+        byte[] u = BayesStoreCodec.user(requireNonNull(user, "user"));
+        if (maxEntries < 0) {
+            throw new IllegalArgumentException("maxEntries must not be negative, not " + maxEntries);
+        }
+        byte[] prefix = BayesStoreCodec.prefix(SEEN, u);
+        byte[] totalsKey = BayesStoreCodec.totalsKey(u);
+        return withOpen("prune", () -> {
+            try (Txn<byte[]> txn = env.txnWrite()) {
+                Totals t = totals(txn, totalsKey);
+                if (t.seen() <= maxEntries) {
+                    return 0;
+                }
+                long excess = t.seen() - maxEntries;
+                // Max-heap of the oldest `excess` seen so far: its head is the newest of them, the one to keep.
+                PriorityQueue<Candidate> oldest = new PriorityQueue<>(Candidate.WEAKEST_FIRST.reversed());
+                long scanned = 0;
+                try (Cursor<byte[]> cursor = dbi.openCursor(txn)) {
+                    boolean found = cursor.get(prefix, GetOp.MDB_SET_RANGE);
+                    while (found && BayesStoreCodec.startsWith(cursor.key(), prefix)) {
+                        scanned++;
+                        oldest.add(new Candidate(cursor.key().clone(), 0, BayesStoreCodec.seenAtMillis(cursor.val())));
+                        if (oldest.size() > excess) {
+                            oldest.poll();
+                        }
+                        found = cursor.next();
+                    }
+                }
+                for (Candidate c : oldest) {
+                    dbi.delete(txn, c.key);
+                }
+                dbi.put(txn, totalsKey, BayesStoreCodec.encodeTotals(
+                        new Totals(t.learnedSpam(), t.learnedHam(), t.tokens(), scanned - oldest.size())));
+                txn.commit();
+                return oldest.size();
+            }
+        });
+    }
+
+    /** How many learned messages the user's seen-index holds. */
+    public long seenCount(String user) {
+        byte[] totalsKey = BayesStoreCodec.totalsKey(BayesStoreCodec.user(requireNonNull(user, "user")));
+        return withOpen("read", () -> {
+            try (Txn<byte[]> txn = env.txnRead()) {
+                return totals(txn, totalsKey).seen();
             }
         });
     }
@@ -351,10 +475,21 @@ public final class LmdbBayesStore implements AutoCloseable {
         }
     }
 
-    /** Adds the deltas to each token (saturating at 0 and Integer.MAX_VALUE); returns the change in token count. */
-    private long apply(Txn<byte[]> txn, List<byte[]> keys, int dSpam, int dHam, long touchMillis) {
+    /**
+     * Writes a batch's summed token changes in key order (saturating at 0 and Integer.MAX_VALUE); returns the change
+     * in the user's token count. A token that ends at 0 and 0 is deleted. Tokens a learn touched get {@code now} as
+     * their last use; tokens only taken back keep theirs.
+     */
+    private long apply(Txn<byte[]> txn, byte[] tokenPrefix, TokenDeltas deltas, long now) {
         long delta = 0;
-        for (byte[] key : keys) {
+        for (long token : deltas.sortedTokens()) {
+            int dSpam = deltas.spamDelta(token);
+            int dHam = deltas.hamDelta(token);
+            boolean touched = deltas.touched(token);
+            if (dSpam == 0 && dHam == 0 && !touched) {
+                continue;
+            }
+            byte[] key = BayesStoreCodec.tokenKey(tokenPrefix, token);
             byte[] v = dbi.get(txn, key);
             TokenState old = BayesStoreCodec.decodeToken(v);
             int spam = saturated(old.spam() + (long) dSpam);
@@ -366,7 +501,7 @@ public final class LmdbBayesStore implements AutoCloseable {
                 }
                 continue;
             }
-            long lastUsed = touchMillis >= 0 ? touchMillis : old.lastUsedMillis();
+            long lastUsed = touched ? now : old.lastUsedMillis();
             dbi.put(txn, key, BayesStoreCodec.encodeToken(new TokenState(spam, ham, lastUsed)));
             if (v == null) {
                 delta++;
@@ -384,7 +519,7 @@ public final class LmdbBayesStore implements AutoCloseable {
     }
 
     private static byte classOf(byte[] seen) {
-        if (seen.length != 1 || (seen[0] != SPAM && seen[0] != HAM)) {
+        if (seen.length < 1 || (seen[0] != SPAM && seen[0] != HAM)) {
             throw new IllegalStateException("seen-index entry with unknown class " + Arrays.toString(seen));
         }
         return seen[0];
@@ -412,33 +547,12 @@ public final class LmdbBayesStore implements AutoCloseable {
         }
     }
 
-    private Request request(String user, String messageId, MessageTokens tokens) {
-        byte[] u = BayesStoreCodec.user(requireNonNull(user, "user"));
-        requireNonNull(messageId, "messageId");
-        requireNonNull(tokens, "tokens");
-        if (messageId.isEmpty()) {
-            throw new IllegalArgumentException("messageId must not be empty");
+    private byte[] seenKey(byte[] user, String learnKey) {
+        requireNonNull(learnKey, "learnKey");
+        if (learnKey.isEmpty()) {
+            throw new IllegalArgumentException("learnKey must not be empty");
         }
-        byte[] prefix = BayesStoreCodec.prefix(TOKEN, u);
-        // In key order (see BayesStoreCodec.tokenKey), so LMDB writes touch each page once.
-        List<byte[]> keys = new ArrayList<>(tokens.size());
-        for (int i = 0; i < tokens.size(); i++) {
-            keys.add(BayesStoreCodec.tokenKey(prefix, tokens.get(i)));
-        }
-        return new Request(BayesStoreCodec.key(BayesStoreCodec.prefix(SEEN, u), messageId, maxKeyBytes),
-                BayesStoreCodec.totalsKey(u), keys);
-    }
-
-    private static final class Request {
-        final byte[] seenKey;
-        final byte[] totalsKey;
-        final List<byte[]> tokenKeys;
-
-        Request(byte[] seenKey, byte[] totalsKey, List<byte[]> tokenKeys) {
-            this.seenKey = seenKey;
-            this.totalsKey = totalsKey;
-            this.tokenKeys = tokenKeys;
-        }
+        return BayesStoreCodec.key(BayesStoreCodec.prefix(SEEN, user), learnKey, maxKeyBytes);
     }
 
     /** A token that prune may delete. */

@@ -282,6 +282,130 @@ class LmdbBayesStoreTest {
         }
     }
 
+    @Test
+    void aBatchKeepsTheSeenIndexSemanticsInsideIt() {
+        MessageTokens m1 = MessageTokens.ofStrings("w:a", "w:b");
+        MessageTokens m2 = MessageTokens.ofStrings("w:b", "w:c");
+        List<LearnOutcome> outcomes = store.learnAll(ALICE, List.of(
+                LearnRequest.spam("m1", m1), LearnRequest.spam("m1", m1), LearnRequest.ham("m1", m1),
+                LearnRequest.spam("m2", m2), LearnRequest.forget("m2", m2), LearnRequest.forget("m3", m2),
+                LearnRequest.ham("m2", m2)));
+        assertThat(outcomes).containsExactly(LearnOutcome.LEARNED, LearnOutcome.ALREADY_LEARNED, LearnOutcome.MOVED,
+                LearnOutcome.LEARNED, LearnOutcome.FORGOTTEN, LearnOutcome.NOT_LEARNED, LearnOutcome.LEARNED);
+        TokenCounts c = store.countsFor(ALICE);
+        assertThat(List.of(c.hamCount("w:a"), c.hamCount("w:b"), c.hamCount("w:c"), c.spamCount("w:a"),
+                c.spamCount("w:b"), c.spamCount("w:c"))).containsExactly(1L, 2L, 1L, 0L, 0L, 0L);
+        assertThat(List.of(c.learnedSpam(), c.learnedHam())).containsExactly(0L, 2L);
+        assertThat(store.tokenCount(ALICE)).isEqualTo(3);
+        assertThat(store.seenCount(ALICE)).isEqualTo(2);
+        // And across batches, as one message at a time.
+        assertThat(store.learnAll(ALICE, List.of(LearnRequest.ham("m1", m1), LearnRequest.spam("m2", m2))))
+                .containsExactly(LearnOutcome.ALREADY_LEARNED, LearnOutcome.MOVED);
+        assertThat(store.learnAll(ALICE, List.of())).isEmpty();
+    }
+
+    @Test
+    void aBatchEndsWithTheSameCountsAsLearningOneMessageAtATime() {
+        Random random = new Random(7);
+        List<String> vocabulary = words("v", 300);
+        List<LearnRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            MessageTokens tokens = MessageTokens.ofStrings(message(random, vocabulary, vocabulary));
+            String key = "k" + random.nextInt(150);              // repeats: already learned, moved, forgotten
+            int kind = random.nextInt(5);
+            requests.add(kind < 2 ? LearnRequest.spam(key, tokens) : kind < 4 ? LearnRequest.ham(key, tokens)
+                    : LearnRequest.forget(key, tokens));
+        }
+        // Every repeat of a key carries the tokens it was first seen with, as a real message would.
+        java.util.Map<String, MessageTokens> first = new java.util.HashMap<>();
+        List<LearnRequest> consistent = new ArrayList<>();
+        for (LearnRequest r : requests) {
+            MessageTokens t = first.computeIfAbsent(r.learnKey(), k -> r.tokens());
+            consistent.add(new LearnRequest(r.action(), r.learnKey(), t));
+        }
+        List<LearnOutcome> batched = new ArrayList<>();
+        for (int from = 0; from < consistent.size(); from += 100) {
+            batched.addAll(store.learnAll(ALICE, consistent.subList(from, from + 100)));
+        }
+        List<LearnOutcome> single = new ArrayList<>();
+        try (LmdbBayesStore other = LmdbBayesStore.open(dir.resolve("single"), LmdbBayesStore.MIN_MAP_SIZE_BYTES * 16,
+                clock)) {
+            for (LearnRequest r : consistent) {
+                single.add(switch (r.action()) {
+                    case SPAM -> other.learn(ALICE, r.learnKey(), r.tokens(), true);
+                    case HAM -> other.learn(ALICE, r.learnKey(), r.tokens(), false);
+                    case FORGET -> other.forget(ALICE, r.learnKey(), r.tokens());
+                });
+            }
+            assertThat(batched).isEqualTo(single);
+            assertThat(batched).contains(LearnOutcome.values());
+            TokenCounts a = store.countsFor(ALICE);
+            TokenCounts b = other.countsFor(ALICE);
+            MessageTokens all = MessageTokens.ofStrings(vocabulary);
+            long[][] counts = new long[4][all.size()];
+            a.lookup(all, counts[0], counts[1]);
+            b.lookup(all, counts[2], counts[3]);
+            assertThat(counts[0]).isEqualTo(counts[2]);
+            assertThat(counts[1]).isEqualTo(counts[3]);
+            assertThat(List.of(a.learnedSpam(), a.learnedHam(), store.tokenCount(ALICE), store.seenCount(ALICE)))
+                    .isEqualTo(List.of(b.learnedSpam(), b.learnedHam(), other.tokenCount(ALICE),
+                            other.seenCount(ALICE)));
+        }
+    }
+
+    @Test
+    void aBatchThatFailsStoresNoneOfItsMessages() {
+        try (LmdbBayesStore small = LmdbBayesStore.open(dir.resolve("small"), LmdbBayesStore.MIN_MAP_SIZE_BYTES)) {
+            List<String> big = new ArrayList<>();
+            for (int i = 0; i < 40_000; i++) {
+                big.add("w:token-" + i);
+            }
+            small.learn(ALICE, "fits", MessageTokens.ofStrings("w:a"), true);
+            assertThatThrownBy(() -> small.learnAll(ALICE, List.of(LearnRequest.ham("m1",
+                    MessageTokens.ofStrings("w:a")), LearnRequest.spam("huge", MessageTokens.ofStrings(big)))))
+                    .isInstanceOf(BayesStoreException.class);
+            assertThat(List.of(small.tokenCount(ALICE), small.seenCount(ALICE), small.countsFor(ALICE).learnedHam()))
+                    .containsExactly(1L, 1L, 0L);
+            assertThat(small.learn(ALICE, "m1", MessageTokens.ofStrings("w:a"), false)).isEqualTo(LearnOutcome.LEARNED);
+        }
+    }
+
+    @Test
+    void pruneSeenKeepsTheMostRecentlyLearnedEntriesAndTheirCounts() {
+        for (int i = 1; i <= 5; i++) {
+            store.learn(ALICE, "m" + i, MessageTokens.ofStrings("w:x"), true);
+            clock.advance(Duration.ofMinutes(1));
+        }
+        store.learn("bob", "m1", MessageTokens.ofStrings("w:x"), true);
+        // Moving m1 makes it the most recently learned.
+        assertThat(store.learn(ALICE, "m1", MessageTokens.ofStrings("w:x"), false)).isEqualTo(LearnOutcome.MOVED);
+        assertThat(store.seenCount(ALICE)).isEqualTo(5);
+        assertThat(store.pruneSeen(ALICE, 2)).isEqualTo(3);
+        assertThat(store.pruneSeen(ALICE, 2)).isZero();
+        assertThat(store.seenCount(ALICE)).isEqualTo(2);
+        assertThat(store.learn(ALICE, "m1", MessageTokens.ofStrings("w:x"), false))
+                .isEqualTo(LearnOutcome.ALREADY_LEARNED);
+        assertThat(store.learn(ALICE, "m5", MessageTokens.ofStrings("w:x"), true))
+                .isEqualTo(LearnOutcome.ALREADY_LEARNED);
+        // Pruned entries keep their counts; they are simply no longer known as learned.
+        TokenCounts c = store.countsFor(ALICE);
+        assertThat(List.of(c.spamCount("w:x"), c.hamCount("w:x"), c.learnedSpam())).containsExactly(4L, 1L, 4L);
+        assertThat(store.forget(ALICE, "m2", MessageTokens.ofStrings("w:x"))).isEqualTo(LearnOutcome.NOT_LEARNED);
+        assertThat(store.seenCount("bob")).isEqualTo(1);
+        assertThatThrownBy(() -> store.pruneSeen(ALICE, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void olderValueLayoutsStillRead() {
+        assertThat(BayesStoreCodec.seenAtMillis(new byte[] {BayesStoreCodec.SPAM})).isZero();
+        assertThat(BayesStoreCodec.seenAtMillis(BayesStoreCodec.encodeSeen(BayesStoreCodec.HAM, 1234))).isEqualTo(1234);
+        byte[] v1 = java.nio.ByteBuffer.allocate(24).putLong(3).putLong(4).putLong(5).array();
+        assertThat(BayesStoreCodec.decodeTotals(v1)).isEqualTo(new BayesStoreCodec.Totals(3, 4, 5, 0));
+        assertThat(BayesStoreCodec.decodeTotals(new byte[23])).isEqualTo(BayesStoreCodec.Totals.NONE);
+        BayesStoreCodec.Totals t = new BayesStoreCodec.Totals(1, 2, 3, 4);
+        assertThat(BayesStoreCodec.decodeTotals(BayesStoreCodec.encodeTotals(t))).isEqualTo(t);
+    }
+
     private static List<String> words(String stem, int n) {
         List<String> w = new ArrayList<>();
         for (int i = 0; i < n; i++) {
