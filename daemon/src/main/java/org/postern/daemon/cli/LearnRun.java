@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
+import org.postern.bayes.BayesTokenizer;
+import org.postern.bayes.LearnKey;
 import org.postern.bayes.LearnOutcome;
+import org.postern.bayes.LearnRequest;
 
 /**
  * One {@code postern learn} run: finds the messages, reads and tokenizes them in parallel, and stores them with one
@@ -61,20 +64,23 @@ final class LearnRun {
         }
     }
 
-    /** A message ready to store: where it came from and what the {@link Store} needs. */
-    record Tokenized(String origin, Object tokens) {
+    /** A message ready to store: where it came from and its request (learn key, tokens, action). */
+    record Tokenized(String origin, LearnRequest request) {
     }
 
-    /** Turns a message's bytes into what the store needs; runs on the worker threads, so thread-safe. */
+    /**
+     * Turns a message's bytes into its request: {@link LearnKey#of} and {@link BayesTokenizer#tokenize}. Runs on the
+     * worker threads, so it must be thread-safe.
+     */
     @FunctionalInterface
     interface Tokenizer {
-        Object tokenize(byte[] message);
+        LearnRequest prepare(byte[] message);
     }
 
-    /** Stores one batch in one durable transaction; returns one outcome per message, in order. */
+    /** Stores one batch in one durable transaction ({@code LmdbBayesStore.learnAll}); one outcome per request. */
     @FunctionalInterface
     interface Store {
-        List<LearnOutcome> write(List<Tokenized> batch);
+        List<LearnOutcome> write(List<LearnRequest> batch);
     }
 
     /** Told about each transaction, on the writer thread (the {@code --verbose} lines). */
@@ -179,7 +185,7 @@ final class LearnRun {
             return m;                           // too big or unreadable already
         }
         try {
-            return new Tokenized(m.origin(), tokenizer.tokenize(bytes));
+            return new Tokenized(m.origin(), tokenizer.prepare(bytes));
         } catch (RuntimeException e) {
             // A tokenizer bug must not end a run over a 100k-message Maildir: name the message and go on.
             return new PendingMessage.Unreadable(m.origin(), "cannot tokenize: " + e);
@@ -272,9 +278,9 @@ final class LearnRun {
                 }
                 batch.add(t);
             } else if (r instanceof PendingMessage.TooBig) {
-                summary.tooBig();
+                summary.recordTooBig();
             } else if (r instanceof PendingMessage.Unreadable u) {
-                summary.unreadable(u.origin(), u.reason());
+                summary.recordUnreadable(u.origin(), u.reason());
             }
             if (batch.size() >= settings.batchMessages()
                     || (!batch.isEmpty() && nanoTime.getAsLong() - deadline >= 0)) {
@@ -292,11 +298,15 @@ final class LearnRun {
             return;
         }
         listener.committing(batch.size());
-        List<LearnOutcome> outcomes = store.write(batch);
+        List<LearnRequest> requests = new ArrayList<>(batch.size());
+        for (Tokenized t : batch) {
+            requests.add(t.request());
+        }
+        List<LearnOutcome> outcomes = store.write(requests);
         if (outcomes.size() != batch.size()) {
             throw new IllegalStateException(outcomes.size() + " outcomes for " + batch.size() + " messages");
         }
-        outcomes.forEach(summary::count);
+        outcomes.forEach(summary::record);
         batch.clear();
         listener.committed(summary);
     }

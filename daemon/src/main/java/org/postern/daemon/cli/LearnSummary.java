@@ -24,15 +24,15 @@ final class LearnSummary {
     private long unreadable;
     private final List<String> reasons = new ArrayList<>();
 
-    void count(LearnOutcome outcome) {
+    void record(LearnOutcome outcome) {
         outcomes[outcome.ordinal()]++;
     }
 
-    void tooBig() {
+    void recordTooBig() {
         tooBig++;
     }
 
-    void unreadable(String origin, String reason) {
+    void recordUnreadable(String origin, String reason) {
         unreadable++;
         if (reasons.size() < MAX_REASONS) {
             reasons.add(origin + ": " + reason);

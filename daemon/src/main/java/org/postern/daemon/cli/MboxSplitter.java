@@ -178,7 +178,7 @@ final class MboxSplitter {
             if (tooBig) {
                 return;
             }
-            if (size > maxMessageBytes + 2) {  // + 2: room for the separator line that finish() drops
+            if (size - 2 > maxMessageBytes) {  // - 2: room for the separator line that finish() drops
                 tooBig = true;
                 bytes = null;
                 return;

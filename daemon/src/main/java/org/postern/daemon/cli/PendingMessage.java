@@ -16,7 +16,7 @@ sealed interface PendingMessage {
 
     /** A message file (Maildir, directory, single file), read by the worker that tokenizes it. */
     record OnDisk(Path path) implements PendingMessage {
-        OnDisk {
+        public OnDisk {
             requireNonNull(path, "path");
         }
 
@@ -28,7 +28,7 @@ sealed interface PendingMessage {
 
     /** A message the source has read already; at most {@code --max-size} bytes. */
     record InMemory(String origin, byte[] bytes) implements PendingMessage {
-        InMemory {
+        public InMemory {
             requireNonNull(origin, "origin");
             requireNonNull(bytes, "bytes");
         }
@@ -36,14 +36,14 @@ sealed interface PendingMessage {
 
     /** A message larger than {@code --max-size}: counted as too big, never read whole. */
     record TooBig(String origin, long sizeBytes) implements PendingMessage {
-        TooBig {
+        public TooBig {
             requireNonNull(origin, "origin");
         }
     }
 
     /** A message or a whole PATH that could not be read; {@code reason} says why, for the summary. */
     record Unreadable(String origin, String reason) implements PendingMessage {
-        Unreadable {
+        public Unreadable {
             requireNonNull(origin, "origin");
             requireNonNull(reason, "reason");
         }

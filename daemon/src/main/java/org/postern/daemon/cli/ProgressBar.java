@@ -1,6 +1,6 @@
 package org.postern.daemon.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -22,7 +22,7 @@ final class ProgressBar {
     static final Duration LOG_INTERVAL = Duration.ofSeconds(5);
     private static final int BAR_CELLS = 30;
 
-    private final PrintStream err;
+    private final PrintWriter err;
     private final boolean terminal;
     private final LongSupplier nanoTime;
     private final long startNanos;
@@ -36,7 +36,7 @@ final class ProgressBar {
      * @param total    messages expected, or -1 when unknown (the line then shows the count and rate only)
      * @param terminal whether {@code err} is a terminal (redraw in place) or not (write whole lines, seldom)
      */
-    ProgressBar(PrintStream err, boolean terminal, long total, LongSupplier nanoTime) {
+    ProgressBar(PrintWriter err, boolean terminal, long total, LongSupplier nanoTime) {
         this.err = err;
         this.terminal = terminal;
         this.total = total;
