@@ -1,127 +1,130 @@
 package org.postern.bayes;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The net change a {@link LmdbBayesStore#learnAll} batch makes to each token, summed over its messages before any of
- * it touches LMDB: a token that 800 of 1000 messages share is read and written once, not 800 times. An open-addressing
- * hash map from token hash to (spam delta, ham delta, touched), with primitive arrays, because a batch adds hundreds of
- * thousands of tokens and boxing each would be most of the work.
+ * The net change a {@link LmdbBayesStore#learnAll} batch makes to each token, gathered bucket by bucket
+ * ({@link BayesStoreCodec}) so the store reads and writes each touched bucket once: a token that 800 of 1000 messages
+ * share is merged into its bucket once, not 800 times.
  *
- * <p>Not thread-safe; one per batch.
+ * <p>How: every (token, change) occurrence of the batch is placed into its bucket's slice of two flat arrays by a
+ * counting sort on the bucket number (two linear passes, no hashing, no boxing; a batch adds a million occurrences).
+ * A bucket's slice is small (the batch's tokens spread over {@value BayesStoreCodec#BUCKETS} buckets), so it is
+ * sorted by insertion and its duplicates summed when the store asks for it.
+ *
+ * <p>Not thread-safe; one per batch. {@link #add} every message first, then {@link #build}, then read the buckets.
  */
 final class TokenDeltas {
 
-    private long[] keys;
-    private int[] spam;
-    private int[] ham;
-    private boolean[] used;
-    private boolean[] touched;
-    private int size;
+    private final List<MessageTokens> messages = new ArrayList<>();
+    private final List<Byte> kinds = new ArrayList<>();
+    private long occurrences;
+    private int[] start;
+    private long[] tokens;
+    private byte[] tokenKinds;
 
-    TokenDeltas(int expected) {
-        int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
-        allocate(capacity);
-    }
-
-    private void allocate(int capacity) {
-        keys = new long[capacity];
-        spam = new int[capacity];
-        ham = new int[capacity];
-        used = new boolean[capacity];
-        touched = new boolean[capacity];
-    }
-
-    /** Adds the deltas to every token; {@code touch} marks them learned now (their last-used time moves). */
-    void add(MessageTokens tokens, int dSpam, int dHam, boolean touch) {
-        for (int i = 0; i < tokens.size(); i++) {
-            int slot = slot(tokens.get(i));
-            spam[slot] += dSpam;
-            ham[slot] += dHam;
-            touched[slot] |= touch;
+    /** Adds the deltas (each -1, 0 or 1) to every token; {@code touch} marks them learned now. */
+    void add(MessageTokens t, int dSpam, int dHam, boolean touch) {
+        if (dSpam < -1 || dSpam > 1 || dHam < -1 || dHam > 1) {
+            throw new IllegalArgumentException("deltas are -1, 0 or 1");
         }
+        messages.add(t);
+        kinds.add((byte) ((dSpam + 1) * 6 + (dHam + 1) * 2 + (touch ? 1 : 0)));
+        occurrences += t.size();
     }
 
-    int size() {
-        return size;
+    /** Whether no token changes at all. */
+    boolean isEmpty() {
+        return occurrences == 0;
     }
 
-    /** The tokens, ascending (signed, which is the store's key order), for applying in key order. */
-    long[] sortedTokens() {
-        long[] out = new long[size];
-        int n = 0;
-        for (int i = 0; i < keys.length; i++) {
-            if (used[i]) {
-                out[n++] = keys[i];
+    /** Places every occurrence in its bucket's slice; call once, after the last {@link #add}. */
+    void build() {
+        if (occurrences > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("batch too large: " + occurrences + " token occurrences");
+        }
+        start = new int[BayesStoreCodec.BUCKETS + 1];
+        for (MessageTokens t : messages) {
+            for (int i = 0; i < t.size(); i++) {
+                start[BayesStoreCodec.bucketOf(t.get(i)) + 1]++;
             }
         }
-        Arrays.sort(out);
-        return out;
-    }
-
-    int spamDelta(long token) {
-        return spam[find(token)];
-    }
-
-    int hamDelta(long token) {
-        return ham[find(token)];
-    }
-
-    boolean touched(long token) {
-        return touched[find(token)];
-    }
-
-    private int find(long token) {
-        int mask = keys.length - 1;
-        for (int i = mix(token) & mask; ; i = (i + 1) & mask) {
-            if (!used[i]) {
-                throw new IllegalStateException("token not in this batch");
-            }
-            if (keys[i] == token) {
-                return i;
+        for (int b = 0; b < BayesStoreCodec.BUCKETS; b++) {
+            start[b + 1] += start[b];
+        }
+        int[] next = start.clone();
+        tokens = new long[(int) occurrences];
+        tokenKinds = new byte[(int) occurrences];
+        for (int m = 0; m < messages.size(); m++) {
+            MessageTokens t = messages.get(m);
+            byte kind = kinds.get(m);
+            for (int i = 0; i < t.size(); i++) {
+                long token = t.get(i);
+                int at = next[BayesStoreCodec.bucketOf(token)]++;
+                tokens[at] = token;
+                tokenKinds[at] = kind;
             }
         }
     }
 
-    private int slot(long token) {
-        if ((size + 1) * 2 > keys.length) {
-            grow();
-        }
-        int mask = keys.length - 1;
-        int i = mix(token) & mask;
-        while (used[i]) {
-            if (keys[i] == token) {
-                return i;
-            }
-            i = (i + 1) & mask;
-        }
-        used[i] = true;
-        keys[i] = token;
-        size++;
-        return i;
+    /** Whether the batch changes any token of this bucket. */
+    boolean touches(int bucket) {
+        return start[bucket + 1] > start[bucket];
     }
 
-    private void grow() {
-        long[] oldKeys = keys;
-        int[] oldSpam = spam;
-        int[] oldHam = ham;
-        boolean[] oldUsed = used;
-        boolean[] oldTouched = touched;
-        allocate(keys.length * 2);
-        size = 0;
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldUsed[i]) {
-                int s = slot(oldKeys[i]);
-                spam[s] = oldSpam[i];
-                ham[s] = oldHam[i];
-                touched[s] = oldTouched[i];
+    /**
+     * The bucket's changes, ascending by token with duplicates summed, into {@code out} (grown as needed); returns how
+     * many distinct tokens.
+     */
+    int changes(int bucket, Changes out) {
+        int from = start[bucket];
+        int to = start[bucket + 1];
+        // Insertion sort of the slice by token, kinds alongside: slices are a few dozen long.
+        for (int i = from + 1; i < to; i++) {
+            long t = tokens[i];
+            byte k = tokenKinds[i];
+            int j = i - 1;
+            while (j >= from && tokens[j] > t) {
+                tokens[j + 1] = tokens[j];
+                tokenKinds[j + 1] = tokenKinds[j];
+                j--;
             }
+            tokens[j + 1] = t;
+            tokenKinds[j + 1] = k;
         }
+        out.ensure(to - from);
+        int n = -1;
+        for (int i = from; i < to; i++) {
+            int kind = tokenKinds[i];
+            if (n < 0 || out.token[n] != tokens[i]) {
+                n++;
+                out.token[n] = tokens[i];
+                out.spam[n] = 0;
+                out.ham[n] = 0;
+                out.touched[n] = false;
+            }
+            out.spam[n] += kind / 6 - 1;
+            out.ham[n] += kind % 6 / 2 - 1;
+            out.touched[n] |= (kind & 1) != 0;
+        }
+        return n + 1;
     }
 
-    /** The hashes are already uniform (TokenHash); fold the high bits in anyway for tokens made by {@code of(...)}. */
-    private static int mix(long h) {
-        h *= 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 32));
+    /** Scratch arrays for one bucket's changes, reused from bucket to bucket. */
+    static final class Changes {
+        long[] token = new long[64];
+        int[] spam = new int[64];
+        int[] ham = new int[64];
+        boolean[] touched = new boolean[64];
+
+        void ensure(int n) {
+            if (token.length < n) {
+                token = new long[n];
+                spam = new int[n];
+                ham = new int[n];
+                touched = new boolean[n];
+            }
+        }
     }
 }

@@ -396,6 +396,45 @@ class LmdbBayesStoreTest {
     }
 
     @Test
+    void tokensThatShareABucketKeepTheirOwnCountsThroughLearnForgetAndPrune() {
+        // Same top bits, so one bucket: 1..4 and the extremes of the hash range in the first and last bucket.
+        MessageTokens a = MessageTokens.of(1, 2, 3, Long.MIN_VALUE, Long.MAX_VALUE);
+        MessageTokens b = MessageTokens.of(2, 4, Long.MIN_VALUE);
+        assertThat(BayesStoreCodec.bucketOf(1)).isEqualTo(BayesStoreCodec.bucketOf(4));
+        assertThat(BayesStoreCodec.bucketOf(Long.MIN_VALUE)).isZero();
+        assertThat(BayesStoreCodec.bucketOf(Long.MAX_VALUE)).isEqualTo(BayesStoreCodec.BUCKETS - 1);
+        store.learnAll(ALICE, List.of(LearnRequest.spam("a", a), LearnRequest.ham("b", b)));
+        long[] spam = new long[6];
+        long[] ham = new long[6];
+        MessageTokens all = MessageTokens.of(Long.MIN_VALUE, 1, 2, 3, 4, Long.MAX_VALUE);
+        store.read(ALICE, c -> {
+            c.lookup(all, spam, ham);
+            return null;
+        });
+        assertThat(spam).containsExactly(1, 1, 1, 1, 0, 1);
+        assertThat(ham).containsExactly(1, 0, 1, 0, 1, 0);
+        assertThat(store.tokenCount(ALICE)).isEqualTo(6);
+        assertThat(store.forget(ALICE, "a", a)).isEqualTo(LearnOutcome.FORGOTTEN);
+        store.read(ALICE, c -> {
+            c.lookup(all, spam, ham);
+            return null;
+        });
+        assertThat(spam).containsOnly(0);
+        assertThat(ham).containsExactly(1, 0, 1, 0, 1, 0);
+        assertThat(store.tokenCount(ALICE)).isEqualTo(3);
+        clock.advance(Duration.ofDays(1));
+        store.learn(ALICE, "c", MessageTokens.of(4), false);                   // 4 now the strongest and newest
+        assertThat(store.prune(ALICE, 1)).isEqualTo(2);
+        assertThat(store.countsFor(ALICE).hamCount("unused")).isZero();
+        store.read(ALICE, c -> {
+            c.lookup(all, spam, ham);
+            return null;
+        });
+        assertThat(ham).containsExactly(0, 0, 0, 0, 2, 0);
+        assertThat(store.tokenCount(ALICE)).isEqualTo(1);
+    }
+
+    @Test
     void olderValueLayoutsStillRead() {
         assertThat(BayesStoreCodec.seenAtMillis(new byte[] {BayesStoreCodec.SPAM})).isZero();
         assertThat(BayesStoreCodec.seenAtMillis(BayesStoreCodec.encodeSeen(BayesStoreCodec.HAM, 1234))).isEqualTo(1234);
