@@ -34,7 +34,7 @@ import org.postern.bayes.LearnRequest;
  *                                                                                                   count, progress)
  * </pre>
  * Both queues are bounded, so a 100k-message Maildir never sits in memory: the lister holds file names, each worker
- * one message, and the tokenized queue holds token hashes, not messages. The writer commits when a batch holds
+ * one message, and the tokenized queue and the batch hold token hashes (about 10 KB a message), not messages. The writer commits when a batch holds
  * {@link Settings#batchMessages} messages or its first message has waited {@link Settings#batchDelay}, and only then
  * counts the batch's outcomes in the summary and tells the {@link Listener}: whatever the run reports as learned is on
  * disk. Messages that were too big or unreadable are counted as the writer receives them.
@@ -54,13 +54,17 @@ final class LearnRun {
             requireNonNull(batchDelay, "batchDelay");
         }
 
+        /** The longest a learned message waits for its commit, so "reported as learned" lags by about a second. */
+        static final Duration BATCH_DELAY = Duration.ofSeconds(1);
+
         /**
-         * One tokenizer per core, and batches of up to 1000 messages or 200 ms: at 5,000 messages/s that is five
-         * fsyncs a second, while a single message from a Sieve pipe is still committed at once (the run ends).
+         * One tokenizer per core, and batches of up to {@code batchMessages} messages or {@link #BATCH_DELAY}. A batch
+         * rewrites every store bucket it touches (a large batch touches nearly all of them), so larger batches cost
+         * less per message; a single message from a Sieve pipe is still committed at once (the run ends).
          */
-        static Settings defaults(long maxMessageBytes) {
-            return new Settings(maxMessageBytes, Math.max(1, Runtime.getRuntime().availableProcessors()), 1000,
-                    Duration.ofMillis(200));
+        static Settings defaults(long maxMessageBytes, int batchMessages) {
+            return new Settings(maxMessageBytes, Math.max(1, Runtime.getRuntime().availableProcessors()),
+                    batchMessages, BATCH_DELAY);
         }
     }
 
@@ -123,7 +127,8 @@ final class LearnRun {
     void run(List<MessageSource> sources, LearnSummary summary, ProgressBar progress) throws InterruptedException {
         int workers = settings.workers();
         BlockingQueue<PendingMessage> pending = new ArrayBlockingQueue<>(workers * 64);
-        BlockingQueue<Object> results = new ArrayBlockingQueue<>(Math.max(2 * settings.batchMessages(), 256));
+        // The writer drains this into its batch at once, so it only needs to cover a commit's duration.
+        BlockingQueue<Object> results = new ArrayBlockingQueue<>(1024);
         AtomicInteger threadNumber = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(workers + 1, r -> {
             Thread t = new Thread(r, "postern-learn-" + threadNumber.getAndIncrement());

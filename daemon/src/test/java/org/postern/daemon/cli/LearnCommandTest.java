@@ -90,9 +90,11 @@ class LearnCommandTest {
     @Test
     void verboseSaysWhatIsOnDiskAfterEachTransaction() throws Exception {
         Path maildir = LearnFixtures.maildir(dir.resolve("Maildir"), 0, 5);
-        Run run = learn("--spam", "--verbose", "--progress", maildir.toString());
+        Run run = learn("--spam", "--verbose", "--progress", "--batch", "2", maildir.toString());
         List<String> lines = run.out.lines().filter(l -> l.startsWith("commit")).toList();
-        assertThat(lines).isNotEmpty();
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(6);            // at least 3 transactions: 2 + 2 + 1
+        assertThat(lines).filteredOn(l -> l.startsWith("committing "))
+                .allMatch(l -> l.equals("committing 1 messages") || l.equals("committing 2 messages"));
         assertThat(lines.get(0)).startsWith("committing ");
         assertThat(lines.get(lines.size() - 1))
                 .isEqualTo("committed learned=5 already_learned=0 moved=0 forgotten=0 not_learned=0");
@@ -110,6 +112,7 @@ class LearnCommandTest {
         assertThat(zero.err).contains("--max-size must be between 1 and");
         assertThat(learn("--spam", "-", "-").err).contains("- (standard input) may be given once");
         assertThat(learn("--spam", "--user", "x".repeat(256), maildir.toString()).code).isEqualTo(2);
+        assertThat(learn("--spam", "--batch", "0", maildir.toString()).err).contains("--batch must be between");
         assertThat(Files.exists(dir.resolve("state/bayes"))).as("nothing opened on a usage error").isFalse();
     }
 

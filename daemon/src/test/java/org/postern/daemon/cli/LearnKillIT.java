@@ -33,8 +33,8 @@ import picocli.CommandLine;
  * Issue #5's "kill -9 during a learn run leaves a store that opens and whose learned counts equal the messages
  * reported as learned; learning while the daemon classifies works", with the real CLI in a second JVM.
  *
- * <p>The child runs {@code postern learn --verbose}, which prints {@code committing N messages} before and
- * {@code committed learned=...} after each durable transaction. This process classifies from the same store while the
+ * <p>The child runs {@code postern learn --verbose --batch 100}, so it commits many times, and prints
+ * {@code committing N messages} before and {@code committed learned=...} after each durable transaction. This process classifies from the same store while the
  * child learns, and kills it with SIGKILL as soon as the first commit is reported (by then thousands of messages are
  * still to go). What the child reported is then exact: if its last line is {@code committed}, the store holds exactly
  * the reported count, because the next transaction had not begun; if its last line is {@code committing N}, the kill
@@ -158,8 +158,8 @@ class LearnKillIT {
         Path extract = Files.createDirectories(dir.resolve("native"));
         child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dlmdbjava.extract.dir=" + extract, "-cp", System.getProperty("java.class.path"),
-                PosternCommand.class.getName(), "learn", "--spam", "--verbose", "--progress", "--config",
-                "/dev/null", "--state-dir", state.toString(), maildir.toString())
+                PosternCommand.class.getName(), "learn", "--spam", "--verbose", "--progress", "--batch", "100",
+                "--config", "/dev/null", "--state-dir", state.toString(), maildir.toString())
                 .redirectError(dir.resolve("child-stderr.txt").toFile())
                 .start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
