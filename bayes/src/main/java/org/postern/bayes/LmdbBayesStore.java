@@ -336,12 +336,13 @@ public final class LmdbBayesStore implements AutoCloseable {
 
     /**
      * Bounds one user's token table: when it holds more than {@code maxTokens} tokens, deletes the excess, weakest
-     * first — fewest (spam + ham) messages, then least recently learned, then by key — and returns how many it
-     * deleted. Learned message counts and the seen-index are kept.
+     * first — fewest (spam + ham) messages, then least recently learned (to the second), then by hash — and returns
+     * how many it deleted. Learned message counts and the seen-index are kept. Weights above 65535 messages count as
+     * equal: such tokens are never the weakest.
      *
-     * <p>Cost: one write transaction that scans all of the user's tokens and keeps the excess in memory, so it holds
-     * the writer lock (other learners in every process wait) for a time proportional to the user's table; about a
-     * second per million tokens. Meant for the learn CLI after a run or a periodic job, not for the mail path.
+     * <p>Cost: one write transaction that reads the user's table twice and holds one {@code long} per token and the
+     * rewritten buckets in memory (under 40 bytes per token), so it holds the writer lock (other learners in every
+     * process wait) for about a second per few million tokens. Meant for the learn CLI after a run or a periodic job, not for the mail path.
      *
      * @throws IllegalArgumentException if {@code maxTokens} is negative
      * @throws BayesStoreException      if LMDB fails; nothing was deleted
@@ -359,39 +360,88 @@ public final class LmdbBayesStore implements AutoCloseable {
                 if (t.tokens() <= maxTokens) {
                     return 0;
                 }
-                long excess = t.tokens() - maxTokens;
-                // Max-heap of the weakest `excess` seen so far: its head is the strongest of them, the one to let go.
-                PriorityQueue<Candidate> weakest = new PriorityQueue<>(Candidate.WEAKEST_FIRST.reversed());
-                long scanned = 0;
+                // Pass 1: every token's rank as one long (weight, then last use), sorted; the excess-th is the cut.
+                long[] ranks = new long[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(t.tokens(), 1024))];
+                int n = 0;
                 try (Cursor<byte[]> cursor = dbi.openCursor(txn)) {
                     boolean found = cursor.get(prefix, GetOp.MDB_SET_RANGE);
                     while (found && BayesStoreCodec.startsWith(cursor.key(), prefix)) {
                         byte[] bucket = cursor.val();
                         for (int i = 0; i < BayesStoreCodec.entries(bucket); i++) {
-                            scanned++;
-                            long weight = (long) BayesStoreCodec.entrySpam(bucket, i) + BayesStoreCodec.entryHam(bucket, i);
-                            weakest.add(new Candidate(BayesStoreCodec.entryHash(bucket, i), null, weight,
-                                    BayesStoreCodec.entryLastUsed(bucket, i)));
-                            if (weakest.size() > excess) {
-                                weakest.poll();
+                            if (n == ranks.length) {
+                                ranks = Arrays.copyOf(ranks, (int) Math.min(Integer.MAX_VALUE - 8, n * 2L));
                             }
+                            ranks[n++] = rank(bucket, i);
                         }
                         found = cursor.next();
                     }
                 }
-                long[] doomed = new long[weakest.size()];
-                int k = 0;
-                for (Candidate c : weakest) {
-                    doomed[k++] = c.hash;
+                if (n <= maxTokens) {
+                    // The totals had drifted; the scan is the truth.
+                    dbi.put(txn, totalsKey, BayesStoreCodec.encodeTotals(
+                            new Totals(t.learnedSpam(), t.learnedHam(), n, t.seen())));
+                    txn.commit();
+                    return 0;
                 }
-                removeTokens(txn, prefix, doomed);
-                // The scan is the truth: it also repairs a token count that drifted.
+                int excess = (int) (n - maxTokens);
+                Arrays.sort(ranks, 0, n);
+                long cut = ranks[excess - 1];
+                // Tokens ranked below the cut all go; of those ranked at it, the first ones in key order.
+                int atCut = 0;
+                for (int i = excess - 1; i >= 0 && ranks[i] == cut; i--) {
+                    atCut++;
+                }
+                ranks = null;
+                // Pass 2: rewrite each bucket without its doomed tokens.
+                int deleted = 0;
+                List<byte[]> keys = new ArrayList<>();
+                List<byte[]> values = new ArrayList<>();
+                try (Cursor<byte[]> cursor = dbi.openCursor(txn)) {
+                    boolean found = cursor.get(prefix, GetOp.MDB_SET_RANGE);
+                    while (found && BayesStoreCodec.startsWith(cursor.key(), prefix)) {
+                        byte[] bucket = cursor.val();
+                        int entries = BayesStoreCodec.entries(bucket);
+                        byte[] kept = new byte[entries * BayesStoreCodec.ENTRY_BYTES];
+                        int k = 0;
+                        for (int i = 0; i < entries; i++) {
+                            long r = rank(bucket, i);
+                            if (r < cut || (r == cut && atCut > 0)) {
+                                atCut -= r == cut ? 1 : 0;
+                                deleted++;
+                                continue;
+                            }
+                            System.arraycopy(bucket, i * BayesStoreCodec.ENTRY_BYTES, kept,
+                                    k++ * BayesStoreCodec.ENTRY_BYTES, BayesStoreCodec.ENTRY_BYTES);
+                        }
+                        if (k < entries) {
+                            keys.add(cursor.key().clone());
+                            values.add(Arrays.copyOf(kept, k * BayesStoreCodec.ENTRY_BYTES));
+                        }
+                        found = cursor.next();
+                    }
+                }
+                // Written after the scan: changing entries under a cursor that is walking them is not worth the risk.
+                for (int i = 0; i < keys.size(); i++) {
+                    if (values.get(i).length == 0) {
+                        dbi.delete(txn, keys.get(i));
+                    } else {
+                        dbi.put(txn, keys.get(i), values.get(i));
+                    }
+                }
                 dbi.put(txn, totalsKey, BayesStoreCodec.encodeTotals(
-                        new Totals(t.learnedSpam(), t.learnedHam(), scanned - weakest.size(), t.seen())));
+                        new Totals(t.learnedSpam(), t.learnedHam(), n - deleted, t.seen())));
                 txn.commit();
-                return weakest.size();
+                return deleted;
             }
         });
+    }
+
+    /** A token's prune rank: weight (capped at 65535) in the top 16 bits, then its last use in seconds. */
+    private static long rank(byte[] bucket, int i) {
+        long weight = Math.min(0xFFFF,
+                (long) BayesStoreCodec.entrySpam(bucket, i) + BayesStoreCodec.entryHam(bucket, i));
+        long seconds = Math.max(0, Math.min((1L << 47) - 1, BayesStoreCodec.entryLastUsed(bucket, i) / 1000));
+        return weight << 47 | seconds;
     }
 
     /**
@@ -422,14 +472,13 @@ public final class LmdbBayesStore implements AutoCloseable {
                 }
                 long excess = t.seen() - maxEntries;
                 // Max-heap of the oldest `excess` seen so far: its head is the newest of them, the one to keep.
-                PriorityQueue<Candidate> oldest = new PriorityQueue<>(Candidate.WEAKEST_FIRST.reversed());
+                PriorityQueue<Candidate> oldest = new PriorityQueue<>(Candidate.OLDEST_FIRST.reversed());
                 long scanned = 0;
                 try (Cursor<byte[]> cursor = dbi.openCursor(txn)) {
                     boolean found = cursor.get(prefix, GetOp.MDB_SET_RANGE);
                     while (found && BayesStoreCodec.startsWith(cursor.key(), prefix)) {
                         scanned++;
-                        oldest.add(new Candidate(0, cursor.key().clone(), 0,
-                                BayesStoreCodec.seenAtMillis(cursor.val())));
+                        oldest.add(new Candidate(cursor.key().clone(), BayesStoreCodec.seenAtMillis(cursor.val())));
                         if (oldest.size() > excess) {
                             oldest.poll();
                         }
@@ -547,36 +596,6 @@ public final class LmdbBayesStore implements AutoCloseable {
         return delta;
     }
 
-    /** Deletes these tokens from their buckets (rewriting each touched bucket once). */
-    private void removeTokens(Txn<byte[]> txn, byte[] tokenPrefix, long[] tokens) {
-        Arrays.sort(tokens);
-        int from = 0;
-        while (from < tokens.length) {
-            int bucket = BayesStoreCodec.bucketOf(tokens[from]);
-            int to = from + 1;
-            while (to < tokens.length && BayesStoreCodec.bucketOf(tokens[to]) == bucket) {
-                to++;
-            }
-            byte[] key = BayesStoreCodec.bucketKey(tokenPrefix, bucket);
-            byte[] old = dbi.get(txn, key);
-            int entries = BayesStoreCodec.entries(old);
-            byte[] kept = new byte[entries * BayesStoreCodec.ENTRY_BYTES];
-            int n = 0;
-            for (int i = 0; i < entries; i++) {
-                if (Arrays.binarySearch(tokens, from, to, BayesStoreCodec.entryHash(old, i)) < 0) {
-                    System.arraycopy(old, i * BayesStoreCodec.ENTRY_BYTES, kept, n++ * BayesStoreCodec.ENTRY_BYTES,
-                            BayesStoreCodec.ENTRY_BYTES);
-                }
-            }
-            if (n == 0) {
-                dbi.delete(txn, key);
-            } else {
-                dbi.put(txn, key, Arrays.copyOf(kept, n * BayesStoreCodec.ENTRY_BYTES));
-            }
-            from = to;
-        }
-    }
-
     private static int saturated(long n) {
         return (int) Math.max(0, Math.min(Integer.MAX_VALUE, n));
     }
@@ -622,25 +641,17 @@ public final class LmdbBayesStore implements AutoCloseable {
         return BayesStoreCodec.key(BayesStoreCodec.prefix(SEEN, user), learnKey, maxKeyBytes);
     }
 
-    /** A token that prune may delete. */
+    /** A seen-index entry that pruneSeen may delete. */
     private static final class Candidate {
-        static final Comparator<Candidate> WEAKEST_FIRST = Comparator.<Candidate>comparingLong(c -> c.weight)
-                .thenComparingLong(c -> c.lastUsedMillis)
-                .thenComparingLong(c -> c.hash)
-                .thenComparing((a, b) -> a.key == null ? 0 : Arrays.compareUnsigned(a.key, b.key));
+        static final Comparator<Candidate> OLDEST_FIRST = Comparator.<Candidate>comparingLong(c -> c.learnedAtMillis)
+                .thenComparing((a, b) -> Arrays.compareUnsigned(a.key, b.key));
 
-        /** A token's hash (token pruning), else 0. */
-        final long hash;
-        /** A seen-index key (seen pruning), else null. */
         final byte[] key;
-        final long weight;
-        final long lastUsedMillis;
+        final long learnedAtMillis;
 
-        Candidate(long hash, byte[] key, long weight, long lastUsedMillis) {
-            this.hash = hash;
+        Candidate(byte[] key, long learnedAtMillis) {
             this.key = key;
-            this.weight = weight;
-            this.lastUsedMillis = lastUsedMillis;
+            this.learnedAtMillis = learnedAtMillis;
         }
     }
 

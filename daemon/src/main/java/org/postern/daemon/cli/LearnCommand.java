@@ -134,14 +134,17 @@ final class LearnCommand implements Callable<Integer> {
                     bar.finish(summary.done());
                 }
             }
+            Duration learning = Duration.ofNanos(System.nanoTime() - start);      // the rate is of learning alone
+            long pruneStart = System.nanoTime();
             int prunedTokens = store.prune(user, config.bayes().maxTokensPerUser());
             int prunedSeen = store.pruneSeen(user, LmdbBayesStore.DEFAULT_MAX_SEEN_PER_USER);
+            Duration pruning = Duration.ofNanos(System.nanoTime() - pruneStart);
             out.print(summary.render(action == LearnRequest.Action.FORGET, action == LearnRequest.Action.SPAM,
-                    maxSize, Duration.ofNanos(System.nanoTime() - start)));
+                    maxSize, learning));
             if (prunedTokens > 0 || prunedSeen > 0) {
                 out.printf(Locale.ROOT, "pruned %d tokens (bayes.max_tokens_per_user %d) and %d seen-index entries"
-                                + " (keeps %d)%n", prunedTokens, config.bayes().maxTokensPerUser(), prunedSeen,
-                        LmdbBayesStore.DEFAULT_MAX_SEEN_PER_USER);
+                                + " (keeps %d) in %.1f s%n", prunedTokens, config.bayes().maxTokensPerUser(), prunedSeen,
+                        LmdbBayesStore.DEFAULT_MAX_SEEN_PER_USER, pruning.toNanos() / 1e9);
             }
             out.flush();
         } catch (BayesStoreException e) {

@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -25,23 +27,23 @@ import org.postern.bayes.LearnRequest;
 
 /**
  * One {@code postern learn} run: finds the messages, reads and tokenizes them in parallel, and stores them with one
- * writer that puts many messages in each durable transaction.
+ * committer that puts many messages in each durable transaction.
  *
  * <pre>
- *   lister thread ──▶ [pending, bounded] ──▶ N reader/tokenizer threads ──▶ [tokenized, bounded] ──▶ writer
- *   (walks PATHs, splits mboxes)            (read file, LearnKey, tokens)                          (calling thread:
- *                                                                                                   batch, commit,
- *                                                                                                   count, progress)
+ *   lister ──▶ [pending] ──▶ N readers/tokenizers ──▶ [tokenized] ──▶ collector ──▶ [one batch] ──▶ committer
+ *   (walks PATHs,           (read file, LearnKey,                    (calling       (handoff)       (learnAll, then
+ *    splits mboxes)          tokens)                                  thread)                        count, report)
  * </pre>
- * Both queues are bounded, so a 100k-message Maildir never sits in memory: the lister holds file names, each worker
- * one message, and the tokenized queue and the batch hold token hashes (about 10 KB a message), not messages. The writer commits when a batch holds
- * {@link Settings#batchMessages} messages or its first message has waited {@link Settings#batchDelay}, and only then
- * counts the batch's outcomes in the summary and tells the {@link Listener}: whatever the run reports as learned is on
- * disk. Messages that were too big or unreadable are counted as the writer receives them.
+ * Every queue is bounded, so a 100k-message Maildir never sits in memory: the lister holds file names, each worker
+ * one message, and the tokenized queue and the batches hold token hashes (about 10 KB a message), not messages. The
+ * collector hands a batch over when it holds {@link Settings#batchMessages} messages, or when its first message has
+ * waited {@link Settings#batchDelay} and the committer is free. The committer counts a batch's outcomes in the summary
+ * and tells the {@link Listener} only after its commit: whatever the run reports as learned is on disk. Messages that
+ * were too big or unreadable travel in the batch and are counted when the committer takes it.
  *
  * <p>A message that cannot be read or tokenized is counted as unreadable with its reason and the run goes on. A store
- * failure (a full map, a broken disk) ends the run: it is reported once as {@link org.postern.bayes.BayesStoreException}
- * after the batches committed before it were counted.
+ * failure (a full map, a broken disk) ends the run: it is thrown from {@link #run} once, after the batches committed
+ * before it were counted.
  */
 final class LearnRun {
 
@@ -87,7 +89,7 @@ final class LearnRun {
         List<LearnOutcome> write(List<LearnRequest> batch);
     }
 
-    /** Told about each transaction, on the writer thread (the {@code --verbose} lines). */
+    /** Told about each transaction, on the committer thread (the {@code --verbose} lines). */
     interface Listener {
         Listener NONE = new Listener() {
         };
@@ -111,6 +113,8 @@ final class LearnRun {
     private final Store store;
     private final Listener listener;
     private final LongSupplier nanoTime;
+    /** Collector to committer; holding one batch lets the next one grow while it commits. */
+    private final BlockingQueue<Batch> handoff = new ArrayBlockingQueue<>(1);
 
     LearnRun(Settings settings, Tokenizer tokenizer, Store store, Listener listener, LongSupplier nanoTime) {
         this.settings = requireNonNull(settings, "settings");
@@ -127,10 +131,10 @@ final class LearnRun {
     void run(List<MessageSource> sources, LearnSummary summary, ProgressBar progress) throws InterruptedException {
         int workers = settings.workers();
         BlockingQueue<PendingMessage> pending = new ArrayBlockingQueue<>(workers * 64);
-        // The writer drains this into its batch at once, so it only needs to cover a commit's duration.
+        // The collector drains this into its batch at once, so it only needs to smooth out the workers.
         BlockingQueue<Object> results = new ArrayBlockingQueue<>(1024);
         AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService threads = Executors.newFixedThreadPool(workers + 1, r -> {
+        ExecutorService threads = Executors.newFixedThreadPool(workers + 2, r -> {
             Thread t = new Thread(r, "postern-learn-" + threadNumber.getAndIncrement());
             t.setDaemon(true);          // never keeps the JVM alive after a failure
             return t;
@@ -140,7 +144,7 @@ final class LearnRun {
             for (int i = 0; i < workers; i++) {
                 threads.execute(() -> work(pending, results));
             }
-            write(results, workers, summary, progress);
+            collect(results, workers, threads.submit(() -> commitAll(summary, progress)));
         } finally {
             threads.shutdownNow();      // after a store failure the others may be blocked on a full queue
             threads.awaitTermination(10, TimeUnit.SECONDS);
@@ -266,53 +270,131 @@ final class LearnRun {
         return null;
     }
 
-    private void write(BlockingQueue<Object> results, int workers, LearnSummary summary, ProgressBar progress)
+    /**
+     * The collector (calling thread): gathers results into batches and hands each to the committer. A batch is handed
+     * over when it is full, or when its first message has waited {@link Settings#batchDelay} and the committer is
+     * idle; while the committer is busy the batch keeps growing up to the limit. A commit rewrites every store bucket
+     * it touches, so its cost hardly depends on its size: letting batches grow while the previous one commits makes
+     * them as large as the store's speed calls for.
+     */
+    private void collect(BlockingQueue<Object> results, int workers, Future<?> committer)
             throws InterruptedException {
-        List<Tokenized> batch = new ArrayList<>(settings.batchMessages());
         long delayNanos = settings.batchDelay().toNanos();
+        Batch batch = new Batch();
         long deadline = 0;
         int done = 0;
         while (done < workers) {
+            failIfDone(committer);
             long wait = batch.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(100) : deadline - nanoTime.getAsLong();
             Object r = results.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
             if (r == WORKER_DONE) {
                 done++;
-            } else if (r instanceof Tokenized t) {
+            } else if (r != null) {
                 if (batch.isEmpty()) {
                     deadline = nanoTime.getAsLong() + delayNanos;
                 }
-                batch.add(t);
-            } else if (r instanceof PendingMessage.TooBig) {
-                summary.recordTooBig();
-            } else if (r instanceof PendingMessage.Unreadable u) {
-                summary.recordUnreadable(u.origin(), u.reason());
+                batch.add(r);
             }
-            if (batch.size() >= settings.batchMessages()
-                    || (!batch.isEmpty() && nanoTime.getAsLong() - deadline >= 0)) {
+            if (batch.requests.size() >= settings.batchMessages()) {
+                handOver(batch, committer);
+                batch = new Batch();
+            } else if (!batch.isEmpty() && nanoTime.getAsLong() - deadline >= 0 && handoff.offer(batch)) {
+                batch = new Batch();
+            }
+        }
+        handOver(batch, committer);
+        handOver(Batch.LAST, committer);
+        try {
+            committer.get();
+        } catch (ExecutionException e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** The committer thread: stores each batch in one transaction, then counts it, tells the listener, redraws. */
+    private Void commitAll(LearnSummary summary, ProgressBar progress) throws InterruptedException {
+        while (true) {
+            Batch batch = handoff.poll(100, TimeUnit.MILLISECONDS);
+            if (batch == Batch.LAST) {
+                return null;
+            }
+            if (batch != null) {
                 commit(batch, summary);
             }
             if (progress != null) {
                 progress.update(summary.done());
             }
         }
-        commit(batch, summary);
     }
 
-    private void commit(List<Tokenized> batch, LearnSummary summary) {
-        if (batch.isEmpty()) {
+    private void handOver(Batch batch, Future<?> committer) throws InterruptedException {
+        while (!handoff.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+            failIfDone(committer);
+        }
+    }
+
+    /** A committer that stopped before {@link Batch#LAST} failed: its exception ends the run. */
+    private static void failIfDone(Future<?> committer) throws InterruptedException {
+        if (committer.isDone()) {
+            try {
+                committer.get();
+            } catch (ExecutionException e) {
+                throw rethrow(e);
+            }
+            throw new IllegalStateException("the committer stopped before the last batch");
+        }
+    }
+
+    private static RuntimeException rethrow(ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException re) {
+            return re;
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        return new IllegalStateException("learn committer failed", cause);
+    }
+
+    private void commit(Batch batch, LearnSummary summary) {
+        for (PendingMessage skipped : batch.skipped) {
+            if (skipped instanceof PendingMessage.TooBig) {
+                summary.recordTooBig();
+            } else if (skipped instanceof PendingMessage.Unreadable u) {
+                summary.recordUnreadable(u.origin(), u.reason());
+            }
+        }
+        if (batch.requests.isEmpty()) {
             return;
         }
-        listener.committing(batch.size());
-        List<LearnRequest> requests = new ArrayList<>(batch.size());
-        for (Tokenized t : batch) {
-            requests.add(t.request());
-        }
-        List<LearnOutcome> outcomes = store.write(requests);
-        if (outcomes.size() != batch.size()) {
-            throw new IllegalStateException(outcomes.size() + " outcomes for " + batch.size() + " messages");
+        listener.committing(batch.requests.size());
+        List<LearnOutcome> outcomes = store.write(batch.requests);
+        if (outcomes.size() != batch.requests.size()) {
+            throw new IllegalStateException(outcomes.size() + " outcomes for " + batch.requests.size() + " messages");
         }
         outcomes.forEach(summary::record);
-        batch.clear();
         listener.committed(summary);
+    }
+
+    /** What the collector hands to the committer: requests to store, and messages skipped before the store. */
+    private static final class Batch {
+        static final Batch LAST = new Batch();
+
+        final List<LearnRequest> requests = new ArrayList<>();
+        final List<PendingMessage> skipped = new ArrayList<>();
+
+        void add(Object result) {
+            if (result instanceof Tokenized t) {
+                requests.add(t.request());
+            } else if (result instanceof PendingMessage p) {
+                skipped.add(p);
+            } else {
+                throw new IllegalStateException("unexpected result " + result);
+            }
+        }
+
+        boolean isEmpty() {
+            return requests.isEmpty() && skipped.isEmpty();
+        }
     }
 }

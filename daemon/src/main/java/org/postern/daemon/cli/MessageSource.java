@@ -237,7 +237,8 @@ sealed interface MessageSource {
 
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (attrs.isRegularFile() && !hidden(file)) {
+                        // A link is read through (a dangling one is reported unreadable); FIFOs and devices are not mail.
+                        if ((attrs.isRegularFile() || attrs.isSymbolicLink()) && !hidden(file)) {
                             run(() -> visitor.file(file));
                         }
                         return FileVisitResult.CONTINUE;
