@@ -342,7 +342,8 @@ public final class LmdbBayesStore implements AutoCloseable {
      *
      * <p>Cost: one write transaction that reads the user's table twice and holds one {@code long} per token and the
      * rewritten buckets in memory (under 40 bytes per token), so it holds the writer lock (other learners in every
-     * process wait) for about a second per few million tokens. Meant for the learn CLI after a run or a periodic job, not for the mail path.
+     * process wait) for about a second per few million tokens. Meant for the learn CLI after a run or a periodic
+     * job, not for the mail path.
      *
      * @throws IllegalArgumentException if {@code maxTokens} is negative
      * @throws BayesStoreException      if LMDB fails; nothing was deleted

@@ -1,7 +1,7 @@
 package org.postern.daemon.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +96,7 @@ final class LearnCommand implements Callable<Integer> {
         if (paths.stream().filter("-"::equals).count() > 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "- (standard input) may be given once");
         }
-        if (user.indexOf('\0') >= 0 || user.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+        if (user.indexOf('\0') >= 0 || user.getBytes(StandardCharsets.UTF_8).length > 255) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--user must be at most 255 bytes in UTF-8 and contain no NUL");
         }
@@ -143,8 +143,8 @@ final class LearnCommand implements Callable<Integer> {
                     maxSize, learning));
             if (prunedTokens > 0 || prunedSeen > 0) {
                 out.printf(Locale.ROOT, "pruned %d tokens (bayes.max_tokens_per_user %d) and %d seen-index entries"
-                                + " (keeps %d) in %.1f s%n", prunedTokens, config.bayes().maxTokensPerUser(), prunedSeen,
-                        LmdbBayesStore.DEFAULT_MAX_SEEN_PER_USER, pruning.toNanos() / 1e9);
+                                + " (keeps %d) in %.1f s%n", prunedTokens, config.bayes().maxTokensPerUser(),
+                        prunedSeen, LmdbBayesStore.DEFAULT_MAX_SEEN_PER_USER, pruning.toNanos() / 1e9);
             }
             out.flush();
         } catch (BayesStoreException e) {

@@ -70,10 +70,6 @@ final class LearnRun {
         }
     }
 
-    /** A message ready to store: where it came from and its request (learn key, tokens, action). */
-    record Tokenized(String origin, LearnRequest request) {
-    }
-
     /**
      * Turns a message's bytes into its request: {@link LearnKey#of} and {@link BayesTokenizer#tokenize}. Runs on the
      * worker threads, so it must be thread-safe.
@@ -179,7 +175,7 @@ final class LearnRun {
         }
     }
 
-    /** Reads and tokenizes one message: a {@link Tokenized}, or the message as too big or unreadable. */
+    /** Reads and tokenizes one message: its {@link LearnRequest}, or the message as too big or unreadable. */
     private Object handle(PendingMessage m) {
         byte[] bytes;
         if (m instanceof PendingMessage.OnDisk d) {
@@ -194,7 +190,7 @@ final class LearnRun {
             return m;                           // too big or unreadable already
         }
         try {
-            return new Tokenized(m.origin(), tokenizer.prepare(bytes));
+            return tokenizer.prepare(bytes);
         } catch (RuntimeException e) {
             // A tokenizer bug must not end a run over a 100k-message Maildir: name the message and go on.
             return new PendingMessage.Unreadable(m.origin(), "cannot tokenize: " + e);
@@ -384,8 +380,8 @@ final class LearnRun {
         final List<PendingMessage> skipped = new ArrayList<>();
 
         void add(Object result) {
-            if (result instanceof Tokenized t) {
-                requests.add(t.request());
+            if (result instanceof LearnRequest r) {
+                requests.add(r);
             } else if (result instanceof PendingMessage p) {
                 skipped.add(p);
             } else {

@@ -12,8 +12,8 @@ import org.postern.bayes.LearnOutcome;
  * forgotten, not learned (forget of an unknown message), too big, unreadable with reasons. A store outcome is counted
  * only after the transaction that stored it committed, so "learned" always means "on disk".
  *
- * <p>Not thread-safe: the committer thread of the run owns it while it runs. At most {@value #MAX_REASONS} unreadable reasons are kept,
- * so memory stays bounded however broken the input.
+ * <p>Not thread-safe: the committer thread of the run owns it while it runs. At most {@value #MAX_REASONS} unreadable
+ * reasons are kept, so memory stays bounded however broken the input.
  */
 final class LearnSummary {
 

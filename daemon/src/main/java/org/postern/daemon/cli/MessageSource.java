@@ -237,7 +237,7 @@ sealed interface MessageSource {
 
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        // A link is read through (a dangling one is reported unreadable); FIFOs and devices are not mail.
+                        // A link is read through (a dangling one is reported unreadable); FIFOs, devices: not mail.
                         if ((attrs.isRegularFile() || attrs.isSymbolicLink()) && !hidden(file)) {
                             run(() -> visitor.file(file));
                         }
@@ -342,7 +342,7 @@ sealed interface MessageSource {
         }
     }
 
-    /** Reads one message from a stream, at most {@code max} bytes of it; more makes it {@link PendingMessage.TooBig}. */
+    /** Reads one message from a stream, at most {@code max} bytes of it; more makes it a {@code TooBig}. */
     static PendingMessage readAtMost(String origin, InputStream in, long max) {
         try {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));

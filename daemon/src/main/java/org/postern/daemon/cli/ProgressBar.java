@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * complete line is written at most every {@link #LOG_INTERVAL} instead. The rate is the average since the start of the
  * run; the time left assumes it stays.
  *
- * <p>Not thread-safe: the committer thread of the learn run owns it. Time comes from {@code nanoTime} so tests can move it.
+ * <p>Not thread-safe: the committer thread of the learn run owns it. Time comes from {@code nanoTime} so tests can
+ * move it.
  */
 final class ProgressBar {
 

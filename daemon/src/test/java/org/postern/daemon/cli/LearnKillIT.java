@@ -34,12 +34,13 @@ import picocli.CommandLine;
  * reported as learned; learning while the daemon classifies works", with the real CLI in a second JVM.
  *
  * <p>The child runs {@code postern learn --verbose --batch 100}, so it commits many times, and prints
- * {@code committing N messages} before and {@code committed learned=...} after each durable transaction. This process classifies from the same store while the
- * child learns, and kills it with SIGKILL as soon as the first commit is reported (by then thousands of messages are
- * still to go). What the child reported is then exact: if its last line is {@code committed}, the store holds exactly
- * the reported count, because the next transaction had not begun; if its last line is {@code committing N}, the kill
- * fell inside that transaction, which LMDB stored whole or not at all, so the store holds the reported count or that
- * plus N. Nothing reported as learned may be missing, and re-running the same command learns exactly the rest.
+ * {@code committing N messages} before and {@code committed learned=...} after each durable transaction. This
+ * process classifies from the same store while the child learns, and kills it with SIGKILL as soon as the first
+ * commit is reported (thousands of messages are still to go). What the child reported is then exact: if its last line
+ * is {@code committed}, the store holds exactly the reported count, because the next transaction had not begun; if its
+ * last line is {@code committing N}, the kill fell inside that transaction, which LMDB stored whole or not at all, so
+ * the store holds the reported count or that plus N. Nothing reported as learned may be missing, and re-running the
+ * same command learns exactly the rest.
  */
 class LearnKillIT {
 

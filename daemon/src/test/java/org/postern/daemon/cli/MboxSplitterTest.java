@@ -31,8 +31,8 @@ class MboxSplitterTest {
 
     @Test
     void keepsCrlfLinesAndDropsTheSeparator() throws Exception {
-        String crlf = "From a Tue Dec  1 10:00:00 2026\r\nSubject: x\r\n\r\nbody\r\n\r\nFrom b Tue Dec  1 10:00:00 2026\r\n"
-                + "Subject: y\r\n\r\n>From z\r\n";
+        String crlf = "From a Tue Dec  1 10:00:00 2026\r\nSubject: x\r\n\r\nbody\r\n\r\n"
+                + "From b Tue Dec  1 10:00:00 2026\r\nSubject: y\r\n\r\n>From z\r\n";
         assertThat(split(crlf, Long.MAX_VALUE)).containsExactly("Subject: x\r\n\r\nbody\r\n",
                 "Subject: y\r\n\r\nFrom z\r\n");
     }
@@ -58,7 +58,8 @@ class MboxSplitterTest {
 
     @Test
     void ignoresBytesBeforeTheFirstFromLineAndHandlesEmptyInput() throws Exception {
-        assertThat(split("garbage\n\nFrom a x\nSubject: s\n\nb\n", Long.MAX_VALUE)).containsExactly("Subject: s\n\nb\n");
+        assertThat(split("garbage\n\nFrom a x\nSubject: s\n\nb\n", Long.MAX_VALUE))
+                .containsExactly("Subject: s\n\nb\n");
         assertThat(split("", Long.MAX_VALUE)).isEmpty();
         assertThat(split("From a x\n", Long.MAX_VALUE)).containsExactly("");
         assertThat(MboxSplitter.looksLikeMbox("From x".getBytes(ISO_8859_1), 6)).isTrue();
