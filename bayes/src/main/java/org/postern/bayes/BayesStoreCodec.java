@@ -27,11 +27,12 @@ import java.util.Locale;
  * token made that a million B-tree updates per batch at about 4 µs each through lmdbjava: 250 messages a second.
  * Instead a token lives in one of {@value #BUCKETS} buckets, chosen by the top {@value #BUCKET_BITS} bits of its hash
  * (sign bit flipped, so buckets follow {@link MessageTokens}' signed order and key order; the bucket number is the
- * last 3 bytes of the key), and a batch reads and writes each bucket it touches once: at most {@value #BUCKETS}
- * updates however large the batch, so larger batches cost less per message. At the default two million tokens per
- * user a bucket holds about 8 tokens (180 bytes); it stays under LMDB's inline limit (about 2 KB on 4 KB pages, beyond
- * which a value takes overflow pages of its own) up to about 20 million tokens per user. A classification reads one
- * small value per token, as before.
+ * last 3 bytes of the key, room for more bits), and a batch reads and writes each bucket it touches once: at most
+ * {@value #BUCKETS} updates however large the batch, so larger batches cost less per message. At the default two
+ * million tokens per user a bucket holds about 30 tokens (730 bytes); it stays under LMDB's inline limit (about 2 KB
+ * on 4 KB pages, beyond which a value takes overflow pages of its own) up to about five million tokens per user, the
+ * most a learn run of a few thousand messages reaches before its final prune. More tokens still work, at a page or
+ * more per bucket. A classification reads one small value per token, as before.
  *
  * <p>Older layouts still read: a 1-byte seen entry (no time) counts as learned at the epoch, so seen-index pruning
  * drops it first; a 24-byte totals value has no seen-index count, which reads as 0 until
@@ -47,7 +48,7 @@ final class BayesStoreCodec {
     static final byte SPAM = 'S';
     static final byte HAM = 'H';
     static final int MAX_USER_BYTES = 255;
-    static final int BUCKET_BITS = 18;
+    static final int BUCKET_BITS = 16;
     static final int BUCKETS = 1 << BUCKET_BITS;
     /** One token in a bucket: hash, spam, ham, last learned. */
     static final int ENTRY_BYTES = 24;

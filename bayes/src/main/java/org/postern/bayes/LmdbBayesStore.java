@@ -68,7 +68,8 @@ import org.postern.bayes.BayesStoreCodec.Totals;
  * counting LMDB's copy-on-write room). The map size is reserved address space, not memory. When it is full, writes
  * fail with {@link BayesStoreException} until {@link #prune} frees room or the store is reopened with a larger map.
  *
- * <p><b>JVM.</b> Keys and values travel as {@code byte[]} ({@link ByteArrayProxy}), so no {@code --add-opens} flag is
+ * <p><b>JVM.</b> Keys and values travel as {@code byte[]} ({@link ScratchByteArrayProxy}: lmdbjava's
+ * {@link ByteArrayProxy} may free a key or value while LMDB reads it), so no {@code --add-opens} flag is
  * needed; see {@code LmdbGreylistStore} for where the native library comes from.
  */
 public final class LmdbBayesStore implements AutoCloseable {
@@ -144,7 +145,7 @@ public final class LmdbBayesStore implements AutoCloseable {
         }
         Env<byte[]> env = null;
         try {
-            env = Env.create(ByteArrayProxy.PROXY_BA)
+            env = Env.create(ScratchByteArrayProxy.PROXY)
                     .setMapSize(mapSizeBytes)
                     .setMaxDbs(1)
                     .setMaxReaders(MAX_READERS)
