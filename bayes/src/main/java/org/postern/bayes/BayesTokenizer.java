@@ -46,9 +46,9 @@ import org.apache.james.mime4j.util.CharsetUtil;
  *   <li>{@code u:host/path} URL without scheme, {@code uh:host} URL or HTML link host and each parent domain,
  *       {@code e:addr} and {@code eh:domain} e-mail addresses in text</li>
  *   <li>{@code subject:word}; {@code h:from:addr}, {@code h:from:domain}, {@code h:from-name:word}, the same for
- *       {@code h:reply-to:}; {@code h:received:host}, {@code h:received:ip:a.b.c} (the /24);
- *       {@code h:message-id:domain}; {@code h:x-mailer:value} (also User-Agent); {@code h:content-type:type},
- *       {@code h:charset:cs}; {@code h:rcpt-count:n} (To + Cc addresses, bucketed 0,1,2,3-5,6-10,11+)</li>
+ *       {@code h:reply-to:}; {@code h:received:host} and each parent domain, {@code h:received:ip:a.b.c} (the /24);
+ *       {@code h:message-id:domain}; {@code h:date:zone:+0200} (or {@code none}); {@code h:x-mailer:value} (also
+ *       User-Agent); {@code h:content-type:type}, {@code h:charset:cs}; {@code h:rcpt-count:n} (To + Cc addresses, bucketed 0,1,2,3-5,6-10,11+)</li>
  *   <li>{@code ct:type/subtype} for every part, {@code charset:cs} declared text charsets, {@code cte:encoding},
  *       {@code att:name:file.pdf}, {@code att:ext:pdf} attachment names;
  *       {@code mime:malformed} when parsing stopped</li>
@@ -225,6 +225,7 @@ public final class BayesTokenizer {
                                 + raw.substring(at + 1, end > at ? end : raw.length()).trim().toLowerCase(Locale.ROOT));
                     }
                 }
+                case "date" -> sink.add("h:date:zone:" + dateZone(raw));
                 case "x-mailer", "user-agent" -> sink.add("h:x-mailer:" + normalized(decode(raw)));
                 case "content-type" -> {
                     String lower = raw.toLowerCase(Locale.ROOT);
@@ -276,7 +277,7 @@ public final class BayesTokenizer {
                 if (ip != null) {
                     sink.add("h:received:ip:" + ip);
                 } else if (isHostName(run)) {
-                    sink.add("h:received:" + run);
+                    sink.host("h:received:", run);
                 }
             }
         }
@@ -432,6 +433,23 @@ public final class BayesTokenizer {
         } catch (CharacterCodingException notUtf8) {
             return new String(bytes, Charset.forName("windows-1252"));
         }
+    }
+
+    /**
+     * The zone of a Date field (RFC 5322 §3.3): {@code +0200}, {@code edt}, or {@code none} — bulk mailers often write
+     * no zone or a malformed one.
+     */
+    static String dateZone(String value) {
+        String v = collapseWhitespace(value).trim();
+        int comment = v.indexOf('(');
+        if (comment >= 0) {
+            v = v.substring(0, comment).trim();
+        }
+        String last = v.substring(v.lastIndexOf(' ') + 1);
+        boolean numeric = last.length() == 5 && (last.charAt(0) == '+' || last.charAt(0) == '-')
+                && last.substring(1).chars().allMatch(c -> c >= '0' && c <= '9');
+        boolean named = !last.isEmpty() && last.length() <= 5 && last.chars().allMatch(Character::isLetter);
+        return numeric || named ? last.toLowerCase(Locale.ROOT) : "none";
     }
 
     static String bucket(int n) {
