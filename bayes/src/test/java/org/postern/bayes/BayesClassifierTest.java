@@ -115,7 +115,7 @@ class BayesClassifierTest {
             counts.learn(MessageTokens.ofStrings("h"), false);
         }
         BayesVerdict verdict = CLASSIFIER.classify(MessageTokens.ofStrings(tokens), counts);
-        assertThat(verdict.tokensUsed()).isEqualTo(150);
+        assertThat(verdict.tokensUsed()).isEqualTo(ClassifierSettings.DEFAULT.maxInterestingTokens());
         assertThat(verdict.enoughData()).isFalse();
         assertThat(verdict.probability()).isGreaterThan(0.99);
     }

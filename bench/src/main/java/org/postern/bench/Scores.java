@@ -52,6 +52,13 @@ final class Scores {
         return (double) caught / nSpam;
     }
 
+    /** The lowest ham score that at most floor(maxFpRate × ham) ham exceed: the threshold for that budget. */
+    static double thresholdAtFpRate(double[] score, boolean[] spam, double maxFpRate) {
+        double[] ham = IntStream.range(0, score.length).filter(i -> !spam[i]).mapToDouble(i -> score[i]).sorted()
+                .toArray();
+        return ham[ham.length - 1 - (int) Math.floor(maxFpRate * ham.length)];
+    }
+
     static long falsePositives(double[] score, boolean[] spam, double threshold) {
         return IntStream.range(0, score.length).filter(i -> !spam[i] && score[i] >= threshold).count();
     }
@@ -61,8 +68,8 @@ final class Scores {
     }
 
     static String summary(double[] score, boolean[] spam) {
-        return String.format("AUC %.5f  caught@0.1%%FP %.1f%%  FP/FN@0.5 %d/%d  FP/FN@0.9 %d/%d  FP/FN@0.99 %d/%d",
-                auc(score, spam), 100 * caughtAtFpRate(score, spam, 0.001),
+        return String.format("AUC %.5f  caught@0.1%%FP %.1f%% (p > %.4f)  FP/FN@0.5 %d/%d  FP/FN@0.9 %d/%d  FP/FN@0.99 %d/%d",
+                auc(score, spam), 100 * caughtAtFpRate(score, spam, 0.001), thresholdAtFpRate(score, spam, 0.001),
                 falsePositives(score, spam, 0.5), falseNegatives(score, spam, 0.5),
                 falsePositives(score, spam, 0.9), falseNegatives(score, spam, 0.9),
                 falsePositives(score, spam, 0.99), falseNegatives(score, spam, 0.99));
