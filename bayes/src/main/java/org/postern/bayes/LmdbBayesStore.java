@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -230,6 +231,27 @@ public final class LmdbBayesStore implements AutoCloseable {
             }
         });
         return known ? LearnOutcome.ALREADY_LEARNED : learnAll(user, List.of(request)).get(0);
+    }
+
+    /**
+     * How the seen-index says a message was learned: {@link LearnRequest.Action#SPAM}, {@link LearnRequest.Action#HAM},
+     * or empty when it was not (or its entry was pruned). One read transaction; never blocks or waits for writers. A
+     * learner uses it to skip tokenizing messages it would find already learned; the answer may be stale by the time
+     * it writes, so {@link #learnAll} decides again.
+     *
+     * @throws BayesStoreException if LMDB fails
+     */
+    public Optional<LearnRequest.Action> learnedAs(String user, String learnKey) {
+        byte[] seenKey = seenKey(BayesStoreCodec.user(requireNonNull(user, "user")), learnKey);
+        return withOpen("read", () -> {
+            try (Txn<byte[]> txn = env.txnRead()) {
+                byte[] seen = dbi.get(txn, seenKey);
+                if (seen == null) {
+                    return Optional.empty();
+                }
+                return Optional.of(classOf(seen) == SPAM ? LearnRequest.Action.SPAM : LearnRequest.Action.HAM);
+            }
+        });
     }
 
     /**

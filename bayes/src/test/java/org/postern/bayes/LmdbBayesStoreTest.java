@@ -441,6 +441,18 @@ class LmdbBayesStoreTest {
     }
 
     @Test
+    void learnedAsReadsTheSeenIndex() {
+        assertThat(store.learnedAs(ALICE, "m1")).isEmpty();
+        store.learn(ALICE, "m1", tok("w:a"), true);
+        assertThat(store.learnedAs(ALICE, "m1")).contains(LearnRequest.Action.SPAM);
+        assertThat(store.learnedAs("bob", "m1")).isEmpty();
+        store.learn(ALICE, "m1", tok("w:a"), false);
+        assertThat(store.learnedAs(ALICE, "m1")).contains(LearnRequest.Action.HAM);
+        store.forget(ALICE, "m1", tok("w:a"));
+        assertThat(store.learnedAs(ALICE, "m1")).isEmpty();
+    }
+
+    @Test
     void olderValueLayoutsStillRead() {
         assertThat(BayesStoreCodec.seenAtMillis(new byte[] {BayesStoreCodec.SPAM})).isZero();
         assertThat(BayesStoreCodec.seenAtMillis(BayesStoreCodec.encodeSeen(BayesStoreCodec.HAM, 1234))).isEqualTo(1234);

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.postern.bayes.BayesStoreException;
 import org.postern.bayes.BayesTokenizer;
@@ -124,6 +125,7 @@ final class LearnCommand implements Callable<Integer> {
                 bar = new ProgressBar(err, System.console() != null, total, System::nanoTime);
             }
             LearnRun run = new LearnRun(LearnRun.Settings.defaults(maxSize, batch),
+                    bytes -> known(store.learnedAs(user, LearnKey.of(bytes)), action),
                     bytes -> new LearnRequest(action, LearnKey.of(bytes), tokenizer.tokenize(bytes)),
                     batch -> store.learnAll(user, batch),
                     verbose ? new VerboseListener(out) : LearnRun.Listener.NONE, System::nanoTime);
@@ -157,6 +159,14 @@ final class LearnCommand implements Callable<Integer> {
             return 1;
         }
         return summary.unreadable() > 0 ? 1 : 0;
+    }
+
+    /** What learnAll would answer for a message learned as {@code was}, when that needs no tokens. */
+    static Optional<LearnOutcome> known(Optional<LearnRequest.Action> was, LearnRequest.Action action) {
+        if (action == LearnRequest.Action.FORGET) {
+            return was.isEmpty() ? Optional.of(LearnOutcome.NOT_LEARNED) : Optional.empty();
+        }
+        return was.isPresent() && was.get() == action ? Optional.of(LearnOutcome.ALREADY_LEARNED) : Optional.empty();
     }
 
     /** {@code --verbose}: one line before and one after each transaction, flushed at once. */

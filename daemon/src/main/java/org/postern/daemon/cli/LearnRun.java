@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -79,6 +80,19 @@ final class LearnRun {
         LearnRequest prepare(byte[] message);
     }
 
+    /**
+     * What the store answers for a message without tokenizing it: {@link LearnOutcome#ALREADY_LEARNED} when its seen
+     * entry has the class being learned, {@link LearnOutcome#NOT_LEARNED} when a message to forget has none, else
+     * empty. Runs on the worker threads (one read transaction each), so re-learning a folder learned before costs
+     * reading and hashing, not tokenizing. Only a shortcut: {@link Store#write} decides again inside its transaction.
+     */
+    @FunctionalInterface
+    interface Precheck {
+        Precheck NONE = message -> Optional.empty();
+
+        Optional<LearnOutcome> known(byte[] message);
+    }
+
     /** Stores one batch in one durable transaction ({@code LmdbBayesStore.learnAll}); one outcome per request. */
     @FunctionalInterface
     interface Store {
@@ -106,14 +120,17 @@ final class LearnRun {
 
     private final Settings settings;
     private final Tokenizer tokenizer;
+    private final Precheck precheck;
     private final Store store;
     private final Listener listener;
     private final LongSupplier nanoTime;
     /** Collector to committer; holding one batch lets the next one grow while it commits. */
     private final BlockingQueue<Batch> handoff = new ArrayBlockingQueue<>(1);
 
-    LearnRun(Settings settings, Tokenizer tokenizer, Store store, Listener listener, LongSupplier nanoTime) {
+    LearnRun(Settings settings, Precheck precheck, Tokenizer tokenizer, Store store, Listener listener,
+            LongSupplier nanoTime) {
         this.settings = requireNonNull(settings, "settings");
+        this.precheck = requireNonNull(precheck, "precheck");
         this.tokenizer = requireNonNull(tokenizer, "tokenizer");
         this.store = requireNonNull(store, "store");
         this.listener = requireNonNull(listener, "listener");
@@ -190,7 +207,8 @@ final class LearnRun {
             return m;                           // too big or unreadable already
         }
         try {
-            return tokenizer.prepare(bytes);
+            Optional<LearnOutcome> known = precheck.known(bytes);
+            return known.isPresent() ? new Known(known.get()) : tokenizer.prepare(bytes);
         } catch (RuntimeException e) {
             // A tokenizer bug must not end a run over a 100k-message Maildir: name the message and go on.
             return new PendingMessage.Unreadable(m.origin(), "cannot tokenize: " + e);
@@ -360,6 +378,7 @@ final class LearnRun {
                 summary.recordUnreadable(u.origin(), u.reason());
             }
         }
+        batch.known.forEach(summary::record);
         if (batch.requests.isEmpty()) {
             return;
         }
@@ -372,16 +391,23 @@ final class LearnRun {
         listener.committed(summary);
     }
 
+    /** A message the {@link Precheck} answered: counted with the batch it travels in, never written. */
+    private record Known(LearnOutcome outcome) {
+    }
+
     /** What the collector hands to the committer: requests to store, and messages skipped before the store. */
     private static final class Batch {
         static final Batch LAST = new Batch();
 
         final List<LearnRequest> requests = new ArrayList<>();
         final List<PendingMessage> skipped = new ArrayList<>();
+        final List<LearnOutcome> known = new ArrayList<>();
 
         void add(Object result) {
             if (result instanceof LearnRequest r) {
                 requests.add(r);
+            } else if (result instanceof Known k) {
+                known.add(k.outcome());
             } else if (result instanceof PendingMessage p) {
                 skipped.add(p);
             } else {
@@ -390,7 +416,7 @@ final class LearnRun {
         }
 
         boolean isEmpty() {
-            return requests.isEmpty() && skipped.isEmpty();
+            return requests.isEmpty() && skipped.isEmpty() && known.isEmpty();
         }
     }
 }

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postern.bayes.LearnOutcome;
@@ -43,7 +45,8 @@ class LearnRunTest {
     @Test
     void batchesStayWithinTheLimitAndEveryMessageIsCountedOnce() throws Exception {
         List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
-        LearnRun run = new LearnRun(new LearnRun.Settings(400, 3, 7, Duration.ofMillis(50)), LearnRunTest::prepare,
+        LearnRun run = new LearnRun(new LearnRun.Settings(400, 3, 7, Duration.ofMillis(50)), LearnRun.Precheck.NONE,
+                LearnRunTest::prepare,
                 batch -> {
                     sizes.add(batch.size());
                     return Collections.nCopies(batch.size(), LearnOutcome.LEARNED);
@@ -60,10 +63,35 @@ class LearnRunTest {
     }
 
     @Test
+    void messagesThePrecheckAnswersAreCountedWithoutBeingTokenizedOrWritten() throws Exception {
+        AtomicInteger tokenized = new AtomicInteger();
+        List<LearnRequest> written = Collections.synchronizedList(new ArrayList<>());
+        LearnRun run = new LearnRun(new LearnRun.Settings(400, 2, 1000, Duration.ofMillis(50)),
+                m -> new String(m, UTF_8).contains("offer number 1") ? Optional.of(LearnOutcome.ALREADY_LEARNED)
+                        : Optional.empty(),
+                m -> {
+                    tokenized.incrementAndGet();
+                    return prepare(m);
+                },
+                batch -> {
+                    written.addAll(batch);
+                    return Collections.nCopies(batch.size(), LearnOutcome.LEARNED);
+                }, LearnRun.Listener.NONE, System::nanoTime);
+        LearnSummary summary = new LearnSummary();
+        run.run(List.of(messages("a", 30)), summary, null);
+        // "offer number 1" is in messages 1 and 10..19: eleven known, nineteen learned.
+        assertThat(summary.count(LearnOutcome.ALREADY_LEARNED)).isEqualTo(11);
+        assertThat(summary.count(LearnOutcome.LEARNED)).isEqualTo(19);
+        assertThat(tokenized.get()).isEqualTo(19);
+        assertThat(written).hasSize(19);
+    }
+
+    @Test
     void aStoreFailureEndsTheRunAfterCountingOnlyWhatWasCommitted() throws Exception {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         int[] calls = {0};
-        LearnRun run = new LearnRun(new LearnRun.Settings(400, 2, 10, Duration.ofSeconds(30)), LearnRunTest::prepare,
+        LearnRun run = new LearnRun(new LearnRun.Settings(400, 2, 10, Duration.ofSeconds(30)), LearnRun.Precheck.NONE,
+                LearnRunTest::prepare,
                 batch -> {
                     if (++calls[0] == 2) {
                         throw new IllegalStateException("disk full");
