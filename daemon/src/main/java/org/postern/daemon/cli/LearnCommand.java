@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.postern.bayes.BayesStoreException;
 import org.postern.bayes.BayesTokenizer;
-import org.postern.bayes.LearnKey;
 import org.postern.bayes.LearnOutcome;
 import org.postern.bayes.LearnRequest;
 import org.postern.bayes.LmdbBayesStore;
@@ -125,8 +124,8 @@ final class LearnCommand implements Callable<Integer> {
                 bar = new ProgressBar(err, System.console() != null, total, System::nanoTime);
             }
             LearnRun run = new LearnRun(LearnRun.Settings.defaults(maxSize, batch),
-                    bytes -> known(store.learnedAs(user, LearnKey.of(bytes)), action),
-                    bytes -> new LearnRequest(action, LearnKey.of(bytes), tokenizer.tokenize(bytes)),
+                    key -> known(store.learnedAs(user, key), action),
+                    (bytes, key) -> new LearnRequest(action, key, tokenizer.tokenize(bytes)),
                     batch -> store.learnAll(user, batch),
                     verbose ? new VerboseListener(out) : LearnRun.Listener.NONE, System::nanoTime);
             try {

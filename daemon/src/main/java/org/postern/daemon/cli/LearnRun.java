@@ -72,12 +72,13 @@ final class LearnRun {
     }
 
     /**
-     * Turns a message's bytes into its request: {@link LearnKey#of} and {@link BayesTokenizer#tokenize}. Runs on the
-     * worker threads, so it must be thread-safe.
+     * Turns a message's bytes and learn key into its request ({@link BayesTokenizer#tokenize}). Runs on the worker
+     * threads, so it must be thread-safe.
      */
     @FunctionalInterface
     interface Tokenizer {
-        LearnRequest prepare(byte[] message);
+        /** @param learnKey the message's {@link LearnKey}, already computed for the {@link Precheck} */
+        LearnRequest prepare(byte[] message, String learnKey);
     }
 
     /**
@@ -88,9 +89,9 @@ final class LearnRun {
      */
     @FunctionalInterface
     interface Precheck {
-        Precheck NONE = message -> Optional.empty();
+        Precheck NONE = learnKey -> Optional.empty();
 
-        Optional<LearnOutcome> known(byte[] message);
+        Optional<LearnOutcome> known(String learnKey);
     }
 
     /** Stores one batch in one durable transaction ({@code LmdbBayesStore.learnAll}); one outcome per request. */
@@ -207,8 +208,9 @@ final class LearnRun {
             return m;                           // too big or unreadable already
         }
         try {
-            Optional<LearnOutcome> known = precheck.known(bytes);
-            return known.isPresent() ? new Known(known.get()) : tokenizer.prepare(bytes);
+            String key = LearnKey.of(bytes);
+            Optional<LearnOutcome> known = precheck.known(key);
+            return known.isPresent() ? new Known(known.get()) : tokenizer.prepare(bytes, key);
         } catch (RuntimeException e) {
             // A tokenizer bug must not end a run over a 100k-message Maildir: name the message and go on.
             return new PendingMessage.Unreadable(m.origin(), "cannot tokenize: " + e);
