@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -26,9 +27,9 @@ import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
 import org.lmdbjava.GetOp;
 import org.lmdbjava.LmdbException;
+import org.lmdbjava.PutFlags;
 import org.lmdbjava.Txn;
 
-import org.postern.bayes.BayesStoreCodec.TokenState;
 import org.postern.bayes.BayesStoreCodec.Totals;
 
 /**
@@ -44,10 +45,11 @@ import org.postern.bayes.BayesStoreCodec.Totals;
  * tokenizer leaves the old tokens' counts behind; counts never go below zero). The layout is in
  * {@link BayesStoreCodec}.
  *
- * <p><b>Durability.</b> Every {@link #learn}, {@link #forget} and {@link #prune} is one LMDB write transaction: all
- * of it or none of it is stored. The environment is opened without {@code MDB_NOSYNC}, {@code MDB_NOMETASYNC},
- * {@code MDB_MAPASYNC} or {@code MDB_WRITEMAP}, so a commit is on disk when the call returns and a {@code kill -9}
- * afterwards loses nothing. The cost is one {@code fdatasync} per learned message.
+ * <p><b>Durability.</b> Every {@link #learn}, {@link #forget}, {@link #learnAll}, {@link #prune} and
+ * {@link #pruneSeen} is one LMDB write transaction: all of it or none of it is stored. The environment is opened
+ * without {@code MDB_NOSYNC}, {@code MDB_NOMETASYNC}, {@code MDB_MAPASYNC} or {@code MDB_WRITEMAP}, so a commit is on
+ * disk when the call returns and a {@code kill -9} afterwards loses nothing. The cost is one {@code fdatasync} per
+ * call, which is why bulk learning goes through {@link #learnAll}: a thousand messages per {@code fdatasync}.
  *
  * <p><b>Threads and processes.</b> Thread-safe. LMDB serializes write transactions across threads and processes;
  * readers ({@link #read}, {@link #countsFor}) see a snapshot and never block writers, nor writers them. The
@@ -59,14 +61,16 @@ import org.postern.bayes.BayesStoreCodec.Totals;
  * <p><b>Last use and pruning.</b> A token's last-used time is the {@link Clock} time of the last {@link #learn} that
  * counted it. Classification does not update it: that would turn every read into a write and an {@code fdatasync}.
  * {@link #prune} drops the tokens with the fewest (spam + ham) messages first and, among equals, the least recently
- * learned.
+ * learned. The seen-index is bounded too: {@link #pruneSeen} keeps each user's most recently learned entries.
  *
- * <p><b>Size.</b> A token takes its key (prefix, user and 8-byte hash, typically under 40 bytes) plus 16 bytes of value
- * plus B+tree overhead, roughly 100 bytes, so the default {@value #DEFAULT_MAP_SIZE_BYTES}-byte map holds about ten
- * million tokens. The map size is reserved address space, not memory. When it is full, writes fail with
- * {@link BayesStoreException} until {@link #prune} frees room or the store is reopened with a larger map.
+ * <p><b>Size.</b> Tokens live in buckets ({@link BayesStoreCodec}): 24 bytes per token plus a key and B+tree overhead
+ * per bucket, roughly 40 bytes per token at the default two million per user, so the default
+ * {@value #DEFAULT_MAP_SIZE_BYTES}-byte map holds about twenty million tokens (ten users at the default bound,
+ * counting LMDB's copy-on-write room). The map size is reserved address space, not memory. When it is full, writes
+ * fail with {@link BayesStoreException} until {@link #prune} frees room or the store is reopened with a larger map.
  *
- * <p><b>JVM.</b> Keys and values travel as {@code byte[]} ({@link ByteArrayProxy}), so no {@code --add-opens} flag is
+ * <p><b>JVM.</b> Keys and values travel as {@code byte[]} ({@link ScratchByteArrayProxy}: lmdbjava's
+ * {@link ByteArrayProxy} may free a key or value while LMDB reads it), so no {@code --add-opens} flag is
  * needed; see {@code LmdbGreylistStore} for where the native library comes from.
  */
 public final class LmdbBayesStore implements AutoCloseable {
@@ -76,6 +80,9 @@ public final class LmdbBayesStore implements AutoCloseable {
 
     /** The default map size: 1 GiB. */
     public static final long DEFAULT_MAP_SIZE_BYTES = 1L << 30;
+
+    /** The seen-index entries per user that the learn CLI keeps ({@link #pruneSeen}). */
+    public static final long DEFAULT_MAX_SEEN_PER_USER = 500_000;
 
     /** The smallest map size accepted: 1 MiB. */
     public static final long MIN_MAP_SIZE_BYTES = 1L << 20;
@@ -139,7 +146,7 @@ public final class LmdbBayesStore implements AutoCloseable {
         }
         Env<byte[]> env = null;
         try {
-            env = Env.create(ByteArrayProxy.PROXY_BA)
+            env = Env.create(ScratchByteArrayProxy.PROXY)
                     .setMapSize(mapSizeBytes)
                     .setMaxDbs(1)
                     .setMaxReaders(MAX_READERS)
@@ -205,40 +212,44 @@ public final class LmdbBayesStore implements AutoCloseable {
      * Learns one message for one user in one write transaction, with sa-learn's seen-index semantics: a new message
      * is {@link LearnOutcome#LEARNED}; one learned before as the same class is {@link LearnOutcome#ALREADY_LEARNED}
      * and changes nothing; one learned as the other class is {@link LearnOutcome#MOVED} (its counts in the old class
-     * are taken back). Counted tokens get the clock's time as their last use.
+     * are taken back). Counted tokens get the clock's time as their last use. To learn many messages, use
+     * {@link #learnAll}: one transaction (and one {@code fdatasync}) per message is far slower.
      *
-     * @param messageId a digest of the message computed by the caller (or its Message-ID); not empty
-     * @param tokens    the message's tokens
+     * @param learnKey the message's seen-index key ({@link LearnKey#of}); not empty
+     * @param tokens   the message's tokens
      * @throws BayesStoreException if LMDB fails (for example the map is full); nothing was stored
      */
-    public LearnOutcome learn(String user, String messageId, MessageTokens tokens, boolean spam) {
-        Request r = request(user, messageId, tokens);
+    public LearnOutcome learn(String user, String learnKey, MessageTokens tokens, boolean spam) {
+        LearnRequest request = spam ? LearnRequest.spam(learnKey, tokens) : LearnRequest.ham(learnKey, tokens);
+        byte[] seenKey = seenKey(BayesStoreCodec.user(requireNonNull(user, "user")), learnKey);
         byte cls = spam ? SPAM : HAM;
-        return withOpen("learn", () -> {
-            // Re-learning a Maildir mostly finds messages already learned: answer those without the writer lock.
+        // Re-learning a Maildir mostly finds messages already learned: answer those without the writer lock.
+        boolean known = withOpen("learn", () -> {
             try (Txn<byte[]> txn = env.txnRead()) {
-                byte[] seen = dbi.get(txn, r.seenKey);
-                if (seen != null && classOf(seen) == cls) {
-                    return LearnOutcome.ALREADY_LEARNED;
-                }
+                byte[] seen = dbi.get(txn, seenKey);
+                return seen != null && classOf(seen) == cls;
             }
-            try (Txn<byte[]> txn = env.txnWrite()) {
-                byte[] seen = dbi.get(txn, r.seenKey);
-                Byte previous = seen == null ? null : classOf(seen);
-                if (previous != null && previous == cls) {
-                    return LearnOutcome.ALREADY_LEARNED;           // another writer learned it since our read
+        });
+        return known ? LearnOutcome.ALREADY_LEARNED : learnAll(user, List.of(request)).get(0);
+    }
+
+    /**
+     * How the seen-index says a message was learned: {@link LearnRequest.Action#SPAM}, {@link LearnRequest.Action#HAM},
+     * or empty when it was not (or its entry was pruned). One read transaction; never blocks or waits for writers. A
+     * learner uses it to skip tokenizing messages it would find already learned; the answer may be stale by the time
+     * it writes, so {@link #learnAll} decides again.
+     *
+     * @throws BayesStoreException if LMDB fails
+     */
+    public Optional<LearnRequest.Action> learnedAs(String user, String learnKey) {
+        byte[] seenKey = seenKey(BayesStoreCodec.user(requireNonNull(user, "user")), learnKey);
+        return withOpen("read", () -> {
+            try (Txn<byte[]> txn = env.txnRead()) {
+                byte[] seen = dbi.get(txn, seenKey);
+                if (seen == null) {
+                    return Optional.empty();
                 }
-                boolean move = previous != null;
-                int dSpam = spam ? 1 : (move ? -1 : 0);
-                int dHam = spam ? (move ? -1 : 0) : 1;
-                long tokensDelta = apply(txn, r.tokenKeys, dSpam, dHam, clock.millis());
-                Totals t = totals(txn, r.totalsKey);
-                dbi.put(txn, r.totalsKey, BayesStoreCodec.encodeTotals(new Totals(
-                        Math.max(0, t.learnedSpam() + dSpam), Math.max(0, t.learnedHam() + dHam),
-                        Math.max(0, t.tokens() + tokensDelta))));
-                dbi.put(txn, r.seenKey, new byte[] {cls});
-                txn.commit();
-                return move ? LearnOutcome.MOVED : LearnOutcome.LEARNED;
+                return Optional.of(classOf(seen) == SPAM ? LearnRequest.Action.SPAM : LearnRequest.Action.HAM);
             }
         });
     }
@@ -251,37 +262,111 @@ public final class LmdbBayesStore implements AutoCloseable {
      * @param tokens the message's tokens, as passed to {@link #learn}
      * @throws BayesStoreException if LMDB fails; nothing was changed
      */
-    public LearnOutcome forget(String user, String messageId, MessageTokens tokens) {
-        Request r = request(user, messageId, tokens);
-        return withOpen("forget", () -> {
+    public LearnOutcome forget(String user, String learnKey, MessageTokens tokens) {
+        return learnAll(user, List.of(LearnRequest.forget(learnKey, tokens))).get(0);
+    }
+
+    /**
+     * Learns and forgets a batch of messages for one user in <em>one</em> durable write transaction, and returns one
+     * outcome per request, in order. The outcomes are returned only after the commit, so an outcome the caller sees
+     * is on disk; if this throws, nothing of the batch was stored.
+     *
+     * <p>The requests are taken in order with the seen-index semantics of {@link #learn} and {@link #forget}, and
+     * each sees the ones before it: the same message twice as spam is {@link LearnOutcome#LEARNED} then
+     * {@link LearnOutcome#ALREADY_LEARNED}; as spam then as ham, {@code LEARNED} then {@link LearnOutcome#MOVED}. The
+     * token count changes of the whole batch are summed before they are written, so each token is read and written
+     * once per batch; the one difference from calling {@link #learn} message by message is where a count would go
+     * below zero on the way (only possible when a message is moved or forgotten with other tokens than it was learned
+     * with): it is clamped once, at the end, instead of at each step.
+     *
+     * <p>Cost: the writer lock (all processes) is held while the batch is applied, so batches should stay well under
+     * a second; the learn CLI commits every 1000 messages or 200 ms. Readers are never blocked. A batch that changes
+     * nothing (every message already learned) is not committed, so it costs no {@code fdatasync}.
+     *
+     * @param requests at most a few thousand; empty returns an empty list without a transaction
+     * @throws BayesStoreException if LMDB fails (for example the map is full); nothing of the batch was stored
+     */
+    public List<LearnOutcome> learnAll(String user, List<LearnRequest> requests) {
+        byte[] u = BayesStoreCodec.user(requireNonNull(user, "user"));
+        requireNonNull(requests, "requests");
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        List<byte[]> seenKeys = new ArrayList<>(requests.size());
+        for (LearnRequest r : requests) {
+            seenKeys.add(seenKey(u, requireNonNull(r, "request").learnKey()));
+        }
+        byte[] totalsKey = BayesStoreCodec.totalsKey(u);
+        byte[] tokenPrefix = BayesStoreCodec.prefix(TOKEN, u);
+        return withOpen("learn", () -> {
             try (Txn<byte[]> txn = env.txnWrite()) {
-                byte[] seen = dbi.get(txn, r.seenKey);
-                if (seen == null) {
-                    return LearnOutcome.NOT_LEARNED;
+                long now = clock.millis();
+                TokenDeltas deltas = new TokenDeltas();
+                List<LearnOutcome> outcomes = new ArrayList<>(requests.size());
+                long dLearnedSpam = 0;
+                long dLearnedHam = 0;
+                long dSeen = 0;
+                for (int i = 0; i < requests.size(); i++) {
+                    LearnRequest r = requests.get(i);
+                    byte[] seenKey = seenKeys.get(i);
+                    // Inside the write transaction a get sees this batch's own puts: later requests see earlier ones.
+                    byte[] seen = dbi.get(txn, seenKey);
+                    Byte previous = seen == null ? null : classOf(seen);
+                    if (r.action() == LearnRequest.Action.FORGET) {
+                        if (previous == null) {
+                            outcomes.add(LearnOutcome.NOT_LEARNED);
+                            continue;
+                        }
+                        boolean wasSpam = previous == SPAM;
+                        deltas.add(r.tokens(), wasSpam ? -1 : 0, wasSpam ? 0 : -1, false);
+                        dLearnedSpam -= wasSpam ? 1 : 0;
+                        dLearnedHam -= wasSpam ? 0 : 1;
+                        dSeen--;
+                        dbi.delete(txn, seenKey);
+                        outcomes.add(LearnOutcome.FORGOTTEN);
+                        continue;
+                    }
+                    boolean spam = r.action() == LearnRequest.Action.SPAM;
+                    byte cls = spam ? SPAM : HAM;
+                    if (previous != null && previous == cls) {
+                        outcomes.add(LearnOutcome.ALREADY_LEARNED);
+                        continue;
+                    }
+                    boolean move = previous != null;
+                    int dSpam = spam ? 1 : (move ? -1 : 0);
+                    int dHam = spam ? (move ? -1 : 0) : 1;
+                    deltas.add(r.tokens(), dSpam, dHam, true);
+                    dLearnedSpam += dSpam;
+                    dLearnedHam += dHam;
+                    dSeen += move ? 0 : 1;
+                    dbi.put(txn, seenKey, BayesStoreCodec.encodeSeen(cls, now));
+                    outcomes.add(move ? LearnOutcome.MOVED : LearnOutcome.LEARNED);
                 }
-                boolean spam = classOf(seen) == SPAM;
-                int dSpam = spam ? -1 : 0;
-                int dHam = spam ? 0 : -1;
-                long tokensDelta = apply(txn, r.tokenKeys, dSpam, dHam, -1);
-                Totals t = totals(txn, r.totalsKey);
-                dbi.put(txn, r.totalsKey, BayesStoreCodec.encodeTotals(new Totals(
-                        Math.max(0, t.learnedSpam() + dSpam), Math.max(0, t.learnedHam() + dHam),
-                        Math.max(0, t.tokens() + tokensDelta))));
-                dbi.delete(txn, r.seenKey);
+                if (deltas.isEmpty() && dLearnedSpam == 0 && dLearnedHam == 0 && dSeen == 0
+                        && !outcomes.contains(LearnOutcome.MOVED)) {
+                    return outcomes;                   // nothing changed: no commit, no fdatasync (txn aborts)
+                }
+                long tokensDelta = apply(txn, tokenPrefix, deltas, now);
+                Totals t = totals(txn, totalsKey);
+                dbi.put(txn, totalsKey, BayesStoreCodec.encodeTotals(new Totals(
+                        Math.max(0, t.learnedSpam() + dLearnedSpam), Math.max(0, t.learnedHam() + dLearnedHam),
+                        Math.max(0, t.tokens() + tokensDelta), Math.max(0, t.seen() + dSeen))));
                 txn.commit();
-                return LearnOutcome.FORGOTTEN;
+                return outcomes;
             }
         });
     }
 
     /**
      * Bounds one user's token table: when it holds more than {@code maxTokens} tokens, deletes the excess, weakest
-     * first — fewest (spam + ham) messages, then least recently learned, then by key — and returns how many it
-     * deleted. Learned message counts and the seen-index are kept.
+     * first — fewest (spam + ham) messages, then least recently learned (to the second), then by hash — and returns
+     * how many it deleted. Learned message counts and the seen-index are kept. Weights above 65535 messages count as
+     * equal: such tokens are never the weakest.
      *
-     * <p>Cost: one write transaction that scans all of the user's tokens and keeps the excess in memory, so it holds
-     * the writer lock (other learners in every process wait) for a time proportional to the user's table; about a
-     * second per million tokens. Meant for the learn CLI after a run or a periodic job, not for the mail path.
+     * <p>Cost: one write transaction that reads the user's table twice and holds one {@code long} per token and the
+     * rewritten buckets in memory (under 40 bytes per token), so it holds the writer lock (other learners in every
+     * process wait) for about a second per few million tokens. Meant for the learn CLI after a run or a periodic
+     * job, not for the mail path.
      *
      * @throws IllegalArgumentException if {@code maxTokens} is negative
      * @throws BayesStoreException      if LMDB fails; nothing was deleted
@@ -299,30 +384,148 @@ public final class LmdbBayesStore implements AutoCloseable {
                 if (t.tokens() <= maxTokens) {
                     return 0;
                 }
-                long excess = t.tokens() - maxTokens;
-                // Max-heap of the weakest `excess` seen so far: its head is the strongest of them, the one to let go.
-                PriorityQueue<Candidate> weakest = new PriorityQueue<>(Candidate.WEAKEST_FIRST.reversed());
+                // Pass 1: every token's rank as one long (weight, then last use), sorted; the excess-th is the cut.
+                long[] ranks = new long[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(t.tokens(), 1024))];
+                int n = 0;
+                try (Cursor<byte[]> cursor = dbi.openCursor(txn)) {
+                    boolean found = cursor.get(prefix, GetOp.MDB_SET_RANGE);
+                    while (found && BayesStoreCodec.startsWith(cursor.key(), prefix)) {
+                        byte[] bucket = cursor.val();
+                        for (int i = 0; i < BayesStoreCodec.entries(bucket); i++) {
+                            if (n == ranks.length) {
+                                ranks = Arrays.copyOf(ranks, (int) Math.min(Integer.MAX_VALUE - 8, n * 2L));
+                            }
+                            ranks[n++] = rank(bucket, i);
+                        }
+                        found = cursor.next();
+                    }
+                }
+                if (n <= maxTokens) {
+                    // The totals had drifted; the scan is the truth.
+                    dbi.put(txn, totalsKey, BayesStoreCodec.encodeTotals(
+                            new Totals(t.learnedSpam(), t.learnedHam(), n, t.seen())));
+                    txn.commit();
+                    return 0;
+                }
+                int excess = (int) (n - maxTokens);
+                Arrays.sort(ranks, 0, n);
+                long cut = ranks[excess - 1];
+                // Tokens ranked below the cut all go; of those ranked at it, the first ones in key order.
+                int atCut = 0;
+                for (int i = excess - 1; i >= 0 && ranks[i] == cut; i--) {
+                    atCut++;
+                }
+                ranks = null;
+                // Pass 2: rewrite each bucket without its doomed tokens.
+                int deleted = 0;
+                List<byte[]> keys = new ArrayList<>();
+                List<byte[]> values = new ArrayList<>();
+                try (Cursor<byte[]> cursor = dbi.openCursor(txn)) {
+                    boolean found = cursor.get(prefix, GetOp.MDB_SET_RANGE);
+                    while (found && BayesStoreCodec.startsWith(cursor.key(), prefix)) {
+                        byte[] bucket = cursor.val();
+                        int entries = BayesStoreCodec.entries(bucket);
+                        byte[] kept = new byte[entries * BayesStoreCodec.ENTRY_BYTES];
+                        int k = 0;
+                        for (int i = 0; i < entries; i++) {
+                            long r = rank(bucket, i);
+                            if (r < cut || (r == cut && atCut > 0)) {
+                                atCut -= r == cut ? 1 : 0;
+                                deleted++;
+                                continue;
+                            }
+                            System.arraycopy(bucket, i * BayesStoreCodec.ENTRY_BYTES, kept,
+                                    k++ * BayesStoreCodec.ENTRY_BYTES, BayesStoreCodec.ENTRY_BYTES);
+                        }
+                        if (k < entries) {
+                            keys.add(cursor.key().clone());
+                            values.add(Arrays.copyOf(kept, k * BayesStoreCodec.ENTRY_BYTES));
+                        }
+                        found = cursor.next();
+                    }
+                }
+                // Written after the scan: changing entries under a cursor that is walking them is not worth the risk.
+                for (int i = 0; i < keys.size(); i++) {
+                    if (values.get(i).length == 0) {
+                        dbi.delete(txn, keys.get(i));
+                    } else {
+                        dbi.put(txn, keys.get(i), values.get(i));
+                    }
+                }
+                dbi.put(txn, totalsKey, BayesStoreCodec.encodeTotals(
+                        new Totals(t.learnedSpam(), t.learnedHam(), n - deleted, t.seen())));
+                txn.commit();
+                return deleted;
+            }
+        });
+    }
+
+    /** A token's prune rank: weight (capped at 65535) in the top 16 bits, then its last use in seconds. */
+    private static long rank(byte[] bucket, int i) {
+        long weight = Math.min(0xFFFF,
+                (long) BayesStoreCodec.entrySpam(bucket, i) + BayesStoreCodec.entryHam(bucket, i));
+        long seconds = Math.max(0, Math.min((1L << 47) - 1, BayesStoreCodec.entryLastUsed(bucket, i) / 1000));
+        return weight << 47 | seconds;
+    }
+
+    /**
+     * Bounds one user's seen-index: when it holds more than {@code maxEntries} learned messages, forgets that the
+     * oldest (by the time they were learned or last moved) were learned, and returns how many entries it deleted.
+     * Their token counts stay: a pruned message still counts, it just would be counted again if it were learned
+     * again, and {@link #forget} no longer knows it. Keeping the newest entries is what matters for re-learning a
+     * mailbox: its messages are the recent ones. The learn CLI keeps {@value #DEFAULT_MAX_SEEN_PER_USER}
+     * per user (about 100 bytes each).
+     *
+     * <p>Cost as {@link #prune}: one write transaction that scans the user's seen-index.
+     *
+     * @throws IllegalArgumentException if {@code maxEntries} is negative
+     * @throws BayesStoreException      if LMDB fails; nothing was deleted
+     */
+    public int pruneSeen(String user, long maxEntries) {
+        byte[] u = BayesStoreCodec.user(requireNonNull(user, "user"));
+        if (maxEntries < 0) {
+            throw new IllegalArgumentException("maxEntries must not be negative, not " + maxEntries);
+        }
+        byte[] prefix = BayesStoreCodec.prefix(SEEN, u);
+        byte[] totalsKey = BayesStoreCodec.totalsKey(u);
+        return withOpen("prune", () -> {
+            try (Txn<byte[]> txn = env.txnWrite()) {
+                Totals t = totals(txn, totalsKey);
+                if (t.seen() <= maxEntries) {
+                    return 0;
+                }
+                long excess = t.seen() - maxEntries;
+                // Max-heap of the oldest `excess` seen so far: its head is the newest of them, the one to keep.
+                PriorityQueue<Candidate> oldest = new PriorityQueue<>(Candidate.OLDEST_FIRST.reversed());
                 long scanned = 0;
                 try (Cursor<byte[]> cursor = dbi.openCursor(txn)) {
                     boolean found = cursor.get(prefix, GetOp.MDB_SET_RANGE);
                     while (found && BayesStoreCodec.startsWith(cursor.key(), prefix)) {
                         scanned++;
-                        TokenState s = BayesStoreCodec.decodeToken(cursor.val());
-                        weakest.add(new Candidate(cursor.key().clone(), s.weight(), s.lastUsedMillis()));
-                        if (weakest.size() > excess) {
-                            weakest.poll();
+                        oldest.add(new Candidate(cursor.key().clone(), BayesStoreCodec.seenAtMillis(cursor.val())));
+                        if (oldest.size() > excess) {
+                            oldest.poll();
                         }
                         found = cursor.next();
                     }
                 }
-                for (Candidate c : weakest) {
+                for (Candidate c : oldest) {
                     dbi.delete(txn, c.key);
                 }
-                // The scan is the truth: it also repairs a token count that drifted.
                 dbi.put(txn, totalsKey, BayesStoreCodec.encodeTotals(
-                        new Totals(t.learnedSpam(), t.learnedHam(), scanned - weakest.size())));
+                        new Totals(t.learnedSpam(), t.learnedHam(), t.tokens(), scanned - oldest.size())));
                 txn.commit();
-                return weakest.size();
+                return oldest.size();
+            }
+        });
+    }
+
+    /** How many learned messages the user's seen-index holds. */
+    public long seenCount(String user) {
+        byte[] totalsKey = BayesStoreCodec.totalsKey(BayesStoreCodec.user(requireNonNull(user, "user")));
+        return withOpen("read", () -> {
+            try (Txn<byte[]> txn = env.txnRead()) {
+                return totals(txn, totalsKey).seen();
             }
         });
     }
@@ -351,25 +554,67 @@ public final class LmdbBayesStore implements AutoCloseable {
         }
     }
 
-    /** Adds the deltas to each token (saturating at 0 and Integer.MAX_VALUE); returns the change in token count. */
-    private long apply(Txn<byte[]> txn, List<byte[]> keys, int dSpam, int dHam, long touchMillis) {
+    /**
+     * Writes a batch's summed token changes in key order (saturating at 0 and Integer.MAX_VALUE); returns the change
+     * in the user's token count. A token that ends at 0 and 0 is deleted. Tokens a learn touched get {@code now} as
+     * their last use; tokens only taken back keep theirs.
+     */
+    private long apply(Txn<byte[]> txn, byte[] tokenPrefix, TokenDeltas deltas, long now) {
         long delta = 0;
-        for (byte[] key : keys) {
-            byte[] v = dbi.get(txn, key);
-            TokenState old = BayesStoreCodec.decodeToken(v);
-            int spam = saturated(old.spam() + (long) dSpam);
-            int ham = saturated(old.ham() + (long) dHam);
-            if (spam == 0 && ham == 0) {
-                if (v != null) {
-                    dbi.delete(txn, key);
-                    delta--;
+        deltas.build();
+        TokenDeltas.Changes c = new TokenDeltas.Changes();
+        // One cursor walking the touched buckets in key order; each bucket is read, merged and written once.
+        try (Cursor<byte[]> cursor = dbi.openCursor(txn)) {
+            for (int bucket = 0; bucket < BayesStoreCodec.BUCKETS; bucket++) {
+                if (!deltas.touches(bucket)) {
+                    continue;
                 }
-                continue;
-            }
-            long lastUsed = touchMillis >= 0 ? touchMillis : old.lastUsedMillis();
-            dbi.put(txn, key, BayesStoreCodec.encodeToken(new TokenState(spam, ham, lastUsed)));
-            if (v == null) {
-                delta++;
+                int changes = deltas.changes(bucket, c);
+                byte[] key = BayesStoreCodec.bucketKey(tokenPrefix, bucket);
+                boolean found = cursor.get(key, GetOp.MDB_SET_KEY);
+                byte[] old = found ? cursor.val() : null;
+                int oldEntries = BayesStoreCodec.entries(old);
+                byte[] merged = new byte[(oldEntries + changes) * BayesStoreCodec.ENTRY_BYTES];
+                int n = 0;
+                int a = 0;
+                int b = 0;
+                while (a < oldEntries || b < changes) {
+                    long ha = a < oldEntries ? BayesStoreCodec.entryHash(old, a) : 0;
+                    if (b == changes || (a < oldEntries && ha < c.token[b])) {
+                        System.arraycopy(old, a * BayesStoreCodec.ENTRY_BYTES, merged, n * BayesStoreCodec.ENTRY_BYTES,
+                                BayesStoreCodec.ENTRY_BYTES);
+                        n++;
+                        a++;
+                        continue;
+                    }
+                    boolean existed = a < oldEntries && ha == c.token[b];
+                    int spam = saturated((existed ? BayesStoreCodec.entrySpam(old, a) : 0) + (long) c.spam[b]);
+                    int ham = saturated((existed ? BayesStoreCodec.entryHam(old, a) : 0) + (long) c.ham[b]);
+                    long lastUsed = c.touched[b] ? now : existed ? BayesStoreCodec.entryLastUsed(old, a) : 0;
+                    if (spam != 0 || ham != 0) {
+                        BayesStoreCodec.putEntry(merged, n++, c.token[b], spam, ham, lastUsed);
+                        delta += existed ? 0 : 1;
+                    } else if (existed) {
+                        delta--;                        // counts reached zero: the token goes
+                    }
+                    if (existed) {
+                        a++;
+                    }
+                    b++;
+                }
+                if (n == 0) {
+                    if (found) {
+                        cursor.delete();
+                    }
+                } else {
+                    byte[] value = n * BayesStoreCodec.ENTRY_BYTES == merged.length ? merged
+                            : Arrays.copyOf(merged, n * BayesStoreCodec.ENTRY_BYTES);
+                    if (found) {
+                        cursor.put(key, value, PutFlags.MDB_CURRENT);
+                    } else {
+                        cursor.put(key, value);
+                    }
+                }
             }
         }
         return delta;
@@ -384,7 +629,7 @@ public final class LmdbBayesStore implements AutoCloseable {
     }
 
     private static byte classOf(byte[] seen) {
-        if (seen.length != 1 || (seen[0] != SPAM && seen[0] != HAM)) {
+        if (seen.length < 1 || (seen[0] != SPAM && seen[0] != HAM)) {
             throw new IllegalStateException("seen-index entry with unknown class " + Arrays.toString(seen));
         }
         return seen[0];
@@ -412,49 +657,25 @@ public final class LmdbBayesStore implements AutoCloseable {
         }
     }
 
-    private Request request(String user, String messageId, MessageTokens tokens) {
-        byte[] u = BayesStoreCodec.user(requireNonNull(user, "user"));
-        requireNonNull(messageId, "messageId");
-        requireNonNull(tokens, "tokens");
-        if (messageId.isEmpty()) {
-            throw new IllegalArgumentException("messageId must not be empty");
+    private byte[] seenKey(byte[] user, String learnKey) {
+        requireNonNull(learnKey, "learnKey");
+        if (learnKey.isEmpty()) {
+            throw new IllegalArgumentException("learnKey must not be empty");
         }
-        byte[] prefix = BayesStoreCodec.prefix(TOKEN, u);
-        // In key order (see BayesStoreCodec.tokenKey), so LMDB writes touch each page once.
-        List<byte[]> keys = new ArrayList<>(tokens.size());
-        for (int i = 0; i < tokens.size(); i++) {
-            keys.add(BayesStoreCodec.tokenKey(prefix, tokens.get(i)));
-        }
-        return new Request(BayesStoreCodec.key(BayesStoreCodec.prefix(SEEN, u), messageId, maxKeyBytes),
-                BayesStoreCodec.totalsKey(u), keys);
+        return BayesStoreCodec.key(BayesStoreCodec.prefix(SEEN, user), learnKey, maxKeyBytes);
     }
 
-    private static final class Request {
-        final byte[] seenKey;
-        final byte[] totalsKey;
-        final List<byte[]> tokenKeys;
-
-        Request(byte[] seenKey, byte[] totalsKey, List<byte[]> tokenKeys) {
-            this.seenKey = seenKey;
-            this.totalsKey = totalsKey;
-            this.tokenKeys = tokenKeys;
-        }
-    }
-
-    /** A token that prune may delete. */
+    /** A seen-index entry that pruneSeen may delete. */
     private static final class Candidate {
-        static final Comparator<Candidate> WEAKEST_FIRST = Comparator.<Candidate>comparingLong(c -> c.weight)
-                .thenComparingLong(c -> c.lastUsedMillis)
+        static final Comparator<Candidate> OLDEST_FIRST = Comparator.<Candidate>comparingLong(c -> c.learnedAtMillis)
                 .thenComparing((a, b) -> Arrays.compareUnsigned(a.key, b.key));
 
         final byte[] key;
-        final long weight;
-        final long lastUsedMillis;
+        final long learnedAtMillis;
 
-        Candidate(byte[] key, long weight, long lastUsedMillis) {
+        Candidate(byte[] key, long learnedAtMillis) {
             this.key = key;
-            this.weight = weight;
-            this.lastUsedMillis = lastUsedMillis;
+            this.learnedAtMillis = learnedAtMillis;
         }
     }
 
@@ -480,11 +701,19 @@ public final class LmdbBayesStore implements AutoCloseable {
         @Override
         public void lookup(MessageTokens tokens, long[] spam, long[] ham) {
             checkLive();
+            // Tokens ascend, so their buckets do: read each bucket once.
+            int lastBucket = -1;
+            byte[] bucket = null;
             for (int i = 0; i < tokens.size(); i++) {
-                TokenState state = BayesStoreCodec.decodeToken(dbi.get(txn, BayesStoreCodec.tokenKey(prefix,
-                        tokens.get(i))));
-                spam[i] = state.spam();
-                ham[i] = state.ham();
+                long token = tokens.get(i);
+                int b = BayesStoreCodec.bucketOf(token);
+                if (b != lastBucket) {
+                    bucket = dbi.get(txn, BayesStoreCodec.bucketKey(prefix, b));
+                    lastBucket = b;
+                }
+                int at = BayesStoreCodec.find(bucket, token);
+                spam[i] = at < 0 ? 0 : BayesStoreCodec.entrySpam(bucket, at);
+                ham[i] = at < 0 ? 0 : BayesStoreCodec.entryHam(bucket, at);
             }
         }
 
