@@ -69,8 +69,8 @@ import org.postern.bayes.BayesStoreCodec.Totals;
  * counting LMDB's copy-on-write room). The map size is reserved address space, not memory. When it is full, writes
  * fail with {@link BayesStoreException} until {@link #prune} frees room or the store is reopened with a larger map.
  *
- * <p><b>JVM.</b> Keys and values travel as {@code byte[]} ({@link ScratchByteArrayProxy}: lmdbjava's
- * {@link ByteArrayProxy} may free a key or value while LMDB reads it), so no {@code --add-opens} flag is
+ * <p><b>JVM.</b> Keys and values travel as {@code byte[]} ({@link ByteArrayProxy}; from lmdbjava 0.9.3 on it keeps
+ * the native copy alive while LMDB reads it, {@code ByteArrayProxyStressTest}), so no {@code --add-opens} flag is
  * needed; see {@code LmdbGreylistStore} for where the native library comes from.
  */
 public final class LmdbBayesStore implements AutoCloseable {
@@ -146,7 +146,7 @@ public final class LmdbBayesStore implements AutoCloseable {
         }
         Env<byte[]> env = null;
         try {
-            env = Env.create(ScratchByteArrayProxy.PROXY)
+            env = Env.create(ByteArrayProxy.PROXY_BA)
                     .setMapSize(mapSizeBytes)
                     .setMaxDbs(1)
                     .setMaxReaders(MAX_READERS)
