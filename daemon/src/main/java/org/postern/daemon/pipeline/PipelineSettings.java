@@ -35,14 +35,16 @@ public final class PipelineSettings {
     final SmtpReply greylistReply;
     final String version;
     final GreylistGate greylist;
+    final BayesGate bayes;
     private final Map<String, SymbolConfig> symbols;
 
     private PipelineSettings(PosternConfig config, List<Check> checks, Map<String, SymbolConfig> symbols,
-                             GreylistGate greylist, String authservId, String version) {
+                             GreylistGate greylist, BayesGate bayes, String authservId, String version) {
         this.config = config;
         this.checks = List.copyOf(checks);
         this.symbols = Map.copyOf(symbols);
         this.greylist = greylist;
+        this.bayes = bayes;
         this.version = version;
         ActionsConfig actions = config.actions();
         EnumMap<ActionKind, Double> thresholds = new EnumMap<>(ActionKind.class);
@@ -63,7 +65,8 @@ public final class PipelineSettings {
             put(own, ActionKind.REJECT, rp.rejectThreshold());
             entries.add(new RecipientEntry(rp.match().toLowerCase(Locale.ROOT), new EffectivePolicy(rp.match(), own,
                     rp.greylist().orElse(config.greylist().enabled()),
-                    rp.subjectPrefix().orElse(actions.subjectPrefix()), rp.spamAction().orElse(SpamAction.REJECT))));
+                    rp.subjectPrefix().orElse(actions.subjectPrefix()), rp.spamAction().orElse(SpamAction.REJECT)),
+                    rp.bayes().orElse(true)));
         }
         this.recipientPolicies = List.copyOf(entries);
         this.rejectReply = ConfigValues.reply(actions.rejectReply());
@@ -103,7 +106,8 @@ public final class PipelineSettings {
         checks.addAll(extra);
         GreylistGate greylist = new GreylistGate(resources.greylister().orElse(null), config.greylist(),
                 resources.work(), symbols.get("spf.pass").name());
-        return new PipelineSettings(config, checks, symbols, greylist, authservId, version);
+        BayesGate bayes = new BayesGate(config.bayes(), symbols, resources.bayes(), resources.work());
+        return new PipelineSettings(config, checks, symbols, greylist, bayes, authservId, version);
     }
 
     /** Result kinds to configured symbols. */
@@ -136,21 +140,30 @@ public final class PipelineSettings {
      * matches it (as in Postfix's access maps), else the global settings.
      */
     EffectivePolicy policyFor(String recipient) {
+        return entryFor(recipient).map(RecipientEntry::policy).orElse(defaultPolicy);
+    }
+
+    /** Whether the Bayes classifier is used for a recipient: its policy entry's {@code bayes}, by default yes. */
+    boolean bayesFor(String recipient) {
+        return entryFor(recipient).map(RecipientEntry::bayes).orElse(true);
+    }
+
+    private Optional<RecipientEntry> entryFor(String recipient) {
         String address = recipient.toLowerCase(Locale.ROOT);
         String domain = Envelope.domainOf(address);
-        EffectivePolicy best = null;
+        RecipientEntry best = null;
         int bestLength = -1;
         for (RecipientEntry e : recipientPolicies) {
             if (e.match().indexOf('@') >= 0) {
                 if (e.match().equals(address)) {
-                    return e.policy();
+                    return Optional.of(e);
                 }
             } else if (LocalListsCheck.nameMatches(e.match(), domain) && e.match().length() > bestLength) {
-                best = e.policy();
+                best = e;
                 bestLength = e.match().length();
             }
         }
-        return best != null ? best : defaultPolicy;
+        return Optional.ofNullable(best);
     }
 
     /** How recipients with differing policies are reconciled. */
@@ -158,7 +171,7 @@ public final class PipelineSettings {
         return config.policy().conflicts();
     }
 
-    private record RecipientEntry(String match, EffectivePolicy policy) {}
+    private record RecipientEntry(String match, EffectivePolicy policy, boolean bayes) {}
 
     /**
      * STYLE.md "Symbols": startup fails on an unmapped result kind or a configured kind that no check produces. The
@@ -167,6 +180,7 @@ public final class PipelineSettings {
      */
     private void checkSymbolTable() {
         Set<String> produced = new TreeSet<>(GreylistGate.RESULT_KINDS);
+        produced.addAll(BayesGate.RESULT_KINDS);
         for (Check c : checks) {
             produced.addAll(c.resultKinds());
             if (!c.resultKinds().contains(c.name() + ".temperror")) {
