@@ -2,8 +2,7 @@ package org.postern.bayes;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Collection;
-import java.util.PriorityQueue;
+import java.util.Arrays;
 
 /**
  * Robinson–Fisher chi-square classifier, as in SpamBayes and SpamAssassin's {@code Bayes/CombineChi.pm}.
@@ -47,43 +46,47 @@ public final class BayesClassifier {
         return settings;
     }
 
-    /**
-     * Classifies a message by its distinct tokens (duplicates in {@code tokens} would count twice; pass the output of
-     * {@link BayesTokenizer#tokenize}). Exceptions thrown by {@code counts} propagate.
-     */
-    public BayesVerdict classify(Collection<String> tokens, TokenCounts counts) {
+    /** Classifies a message by its tokens. Exceptions thrown by {@code counts} propagate. */
+    public BayesVerdict classify(MessageTokens tokens, TokenCounts counts) {
         requireNonNull(tokens, "tokens");
         requireNonNull(counts, "counts");
         long nSpam = counts.learnedSpam();
         long nHam = counts.learnedHam();
         boolean enoughData = nSpam >= settings.minSpam() && nHam >= settings.minHam();
-        int max = settings.maxInterestingTokens();
-        // Min-heap on strength: the weakest kept clue is at the head and is the one replaced.
-        var strongest = new PriorityQueue<Clue>(max + 1);
-        for (String token : tokens) {
-            double f = probability(counts.spamCount(token), counts.hamCount(token), nSpam, nHam);
-            if (Double.isNaN(f) || Math.abs(f - 0.5) < settings.minStrength()) {
+        int size = tokens.size();
+        long[] spam = new long[size];
+        long[] ham = new long[size];
+        counts.lookup(tokens, spam, ham);
+        // Candidates packed as (strength, token index) so one primitive sort orders them strongest first and, among
+        // equals, by token (the index follows the hash order): deterministic, no objects per token.
+        long[] candidates = new long[size];
+        double[] f = new double[size];
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            double p = probability(spam[i], ham[i], nSpam, nHam);
+            if (Double.isNaN(p) || Math.abs(p - 0.5) < settings.minStrength()) {
                 continue;
             }
-            strongest.add(new Clue(token, f));
-            if (strongest.size() > max) {
-                strongest.poll();
-            }
+            f[i] = p;
+            long strength = (long) (Math.abs(p - 0.5) * 0x7FFF_FFFFL);          // 31 bits, monotonic in |p − 0.5|
+            candidates[n++] = ((0x7FFF_FFFFL - strength) << 32) | i;          // ascending sort = strongest first
         }
-        int n = strongest.size();
         if (n == 0) {
             return new BayesVerdict(0.5, 0, enoughData);
         }
+        Arrays.sort(candidates, 0, n);
+        int used = Math.min(n, settings.maxInterestingTokens());
         double sumLnF = 0.0;
         double sumLn1MinusF = 0.0;
-        for (Clue clue : strongest) {
-            sumLnF += Math.log(clue.f);
-            sumLn1MinusF += Math.log1p(-clue.f);
+        for (int k = 0; k < used; k++) {
+            double p = f[(int) candidates[k]];
+            sumLnF += Math.log(p);
+            sumLn1MinusF += Math.log1p(-p);
         }
-        double h = ChiSquare.q(-2.0 * sumLnF, 2 * n);
-        double s = ChiSquare.q(-2.0 * sumLn1MinusF, 2 * n);
+        double h = ChiSquare.q(-2.0 * sumLnF, 2 * used);
+        double s = ChiSquare.q(-2.0 * sumLn1MinusF, 2 * used);
         double indicator = (1.0 + h - s) / 2.0;
-        return new BayesVerdict(Math.min(1.0, Math.max(0.0, indicator)), n, enoughData);
+        return new BayesVerdict(Math.min(1.0, Math.max(0.0, indicator)), used, enoughData);
     }
 
     /** Robinson's f(w); NaN for a token never learned. Package-private for tests. */
@@ -99,14 +102,5 @@ public final class BayesClassifier {
         }
         double p = b / (b + g);
         return (settings.robinsonS() * settings.robinsonX() + n * p) / (settings.robinsonS() + n);
-    }
-
-    /** A token's probability, ordered by strength |f − 0.5| and then by token so that ties select deterministically. */
-    private record Clue(String token, double f) implements Comparable<Clue> {
-        @Override
-        public int compareTo(Clue other) {
-            int byStrength = Double.compare(Math.abs(f - 0.5), Math.abs(other.f - 0.5));
-            return byStrength != 0 ? byStrength : other.token.compareTo(token);
-        }
     }
 }

@@ -4,20 +4,22 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * The binary layout of {@link LmdbBayesStore}: keys readable in {@code mdb_dump}, values small and fixed.
  *
  * <pre>
- *   t \0 user \0 token        → spam count (int), ham count (int), last learned (epoch millis, long)   16 bytes
+ *   t \0 user \0 hash         → spam count (int), ham count (int), last learned (epoch millis, long)   16 bytes
  *   s \0 user \0 messageId    → class byte: 'S' spam, 'H' ham                                           1 byte
  *   n \0 user                 → learned spam, learned ham, distinct tokens (longs)                     24 bytes
  * </pre>
  * All integers are big-endian. The user is lower-cased UTF-8 without NUL, at most {@value #MAX_USER_BYTES} bytes, so a
- * user's tokens are exactly the keys that start with {@code t \0 user \0}. A token or message id that would make the
- * key longer than LMDB's limit (511 bytes by default) is replaced by {@code 0xFF} (never in UTF-8) and the SHA-256 of
- * its UTF-8 form, after the same prefix, so long tokens still belong to their user. Values longer than these sizes
+ * user's tokens are exactly the keys that start with {@code t \0 user \0}. A token is its 8-byte {@link TokenHash}
+ * with the sign bit flipped, so LMDB's unsigned byte order is {@link MessageTokens}' signed order and a message's
+ * tokens are written in key order. A message id that would make the key longer than LMDB's limit (511 bytes by
+ * default) is replaced by {@code 0xFF} (never in UTF-8) and the SHA-256 of its UTF-8 form, after the same prefix. Values longer than these sizes
  * (a newer version) are read by their leading fields; shorter ones count as absent.
  */
 final class BayesStoreCodec {
@@ -68,6 +70,17 @@ final class BayesStoreCodec {
         return k;
     }
 
+    /** {@code t \0 user \0} followed by the token hash, sign bit flipped, big-endian. */
+    static byte[] tokenKey(byte[] tokenPrefix, long hash) {
+        byte[] k = Arrays.copyOf(tokenPrefix, tokenPrefix.length + Long.BYTES);
+        long v = hash ^ Long.MIN_VALUE;
+        for (int i = k.length - 1; i >= tokenPrefix.length; i--) {
+            k[i] = (byte) v;
+            v >>>= 8;
+        }
+        return k;
+    }
+
     static byte[] totalsKey(byte[] user) {
         byte[] k = new byte[user.length + 2];
         k[0] = TOTALS;
@@ -76,7 +89,7 @@ final class BayesStoreCodec {
     }
 
     static boolean startsWith(byte[] key, byte[] prefix) {
-        return key.length >= prefix.length && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /** A token's counts; absent tokens are {@link #NONE}. */

@@ -94,25 +94,41 @@ public final class BayesTokenizer {
     }
 
     /**
-     * The distinct tokens of a raw message, sorted. Never fails on malformed MIME: parsing stops, the tokens found so
-     * far are returned, and {@code mime:malformed} is added.
+     * The distinct tokens of a raw message. Never fails on malformed MIME: parsing stops, the tokens found so far are
+     * returned, and {@code mime:malformed} is added.
      */
-    public List<String> tokenize(byte[] message) {
+    public MessageTokens tokenize(byte[] message) {
+        return run(new ByteArrayInputStream(message), false).tokens();
+    }
+
+    /**
+     * The distinct tokens of the raw message read from {@code in}. At most {@link TokenizerSettings#maxBytesScanned()}
+     * bytes are read; the stream is not closed.
+     *
+     * @throws IOException when {@code in} fails (malformed MIME is not an error, see {@link #tokenize(byte[])})
+     */
+    public MessageTokens tokenize(InputStream in) throws IOException {
+        return readAll(in, false).tokens();
+    }
+
+    /**
+     * The token strings of a raw message, sorted: what {@link #tokenize(byte[])} hashes, for people and tests
+     * ({@code w:cheap}, {@code b:cheap|pills}, {@code subject:free}, ...). Slower than {@code tokenize}.
+     */
+    public List<String> explain(byte[] message) {
+        return run(new ByteArrayInputStream(message), true).names();
+    }
+
+    private TokenSink run(InputStream in, boolean explain) {
         try {
-            return tokenize(new ByteArrayInputStream(message));
+            return readAll(in, explain);
         } catch (IOException e) {
             throw new UncheckedIOException("reading a byte array cannot fail", e);
         }
     }
 
-    /**
-     * The distinct tokens of the raw message read from {@code in}, sorted. At most
-     * {@link TokenizerSettings#maxBytesScanned()} bytes are read; the stream is not closed.
-     *
-     * @throws IOException when {@code in} fails (malformed MIME is not an error, see {@link #tokenize(byte[])})
-     */
-    public List<String> tokenize(InputStream in) throws IOException {
-        var sink = new TokenSink(analyzer, settings);
+    private TokenSink readAll(InputStream in, boolean explain) throws IOException {
+        var sink = new TokenSink(analyzer, settings, explain);
         var handler = new Handler(sink);
         var parser = new MimeStreamParser(MIME_CONFIG, DecodeMonitor.SILENT, new DefaultBodyDescriptorBuilder());
         parser.setContentDecoding(true);
@@ -123,7 +139,7 @@ public final class BayesTokenizer {
         } catch (MimeException malformed) {
             sink.add("mime:malformed");
         }
-        return sink.sorted();
+        return sink;
     }
 
     /** Collects tokens from Mime4j's parse events. */

@@ -2,9 +2,7 @@ package org.postern.bayes;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 
 /**
@@ -13,15 +11,16 @@ import java.util.Map;
  */
 public final class InMemoryTokenCounts implements TokenCounts {
 
-    private final Map<String, long[]> counts = new HashMap<>();   // token → {spam, ham}
+    private final Map<Long, long[]> counts = new HashMap<>();   // token hash → {spam, ham}
     private long learnedSpam;
     private long learnedHam;
 
-    /** Counts one message with these tokens as spam or ham; duplicate tokens in the collection count once. */
-    public void learn(Collection<String> tokens, boolean spam) {
+    /** Counts one message with these tokens as spam or ham. */
+    public void learn(MessageTokens tokens, boolean spam) {
+        requireNonNull(tokens, "tokens");
         int column = spam ? 0 : 1;
-        for (String token : new LinkedHashSet<>(tokens)) {
-            counts.computeIfAbsent(requireNonNull(token, "token"), t -> new long[2])[column]++;
+        for (int i = 0; i < tokens.size(); i++) {
+            counts.computeIfAbsent(tokens.get(i), t -> new long[2])[column]++;
         }
         if (spam) {
             learnedSpam++;
@@ -34,14 +33,15 @@ public final class InMemoryTokenCounts implements TokenCounts {
      * Takes back one {@link #learn} of the same tokens and class. Counts never go below zero, so unlearning a message
      * that was not learned leaves them at zero rather than corrupting them.
      */
-    public void unlearn(Collection<String> tokens, boolean spam) {
+    public void unlearn(MessageTokens tokens, boolean spam) {
+        requireNonNull(tokens, "tokens");
         int column = spam ? 0 : 1;
-        for (String token : new LinkedHashSet<>(tokens)) {
-            long[] c = counts.get(token);
+        for (int i = 0; i < tokens.size(); i++) {
+            long[] c = counts.get(tokens.get(i));
             if (c != null) {
                 c[column] = Math.max(0, c[column] - 1);
                 if (c[0] == 0 && c[1] == 0) {
-                    counts.remove(token);
+                    counts.remove(tokens.get(i));
                 }
             }
         }
@@ -58,15 +58,12 @@ public final class InMemoryTokenCounts implements TokenCounts {
     }
 
     @Override
-    public long spamCount(String token) {
-        long[] c = counts.get(token);
-        return c == null ? 0 : c[0];
-    }
-
-    @Override
-    public long hamCount(String token) {
-        long[] c = counts.get(token);
-        return c == null ? 0 : c[1];
+    public void lookup(MessageTokens tokens, long[] spam, long[] ham) {
+        for (int i = 0; i < tokens.size(); i++) {
+            long[] c = counts.get(tokens.get(i));
+            spam[i] = c == null ? 0 : c[0];
+            ham[i] = c == null ? 0 : c[1];
+        }
     }
 
     @Override

@@ -12,11 +12,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
@@ -63,7 +61,7 @@ import org.postern.bayes.BayesStoreCodec.Totals;
  * {@link #prune} drops the tokens with the fewest (spam + ham) messages first and, among equals, the least recently
  * learned.
  *
- * <p><b>Size.</b> A token takes its key (prefix, user and token, typically under 60 bytes) plus 16 bytes of value
+ * <p><b>Size.</b> A token takes its key (prefix, user and 8-byte hash, typically under 40 bytes) plus 16 bytes of value
  * plus B+tree overhead, roughly 100 bytes, so the default {@value #DEFAULT_MAP_SIZE_BYTES}-byte map holds about ten
  * million tokens. The map size is reserved address space, not memory. When it is full, writes fail with
  * {@link BayesStoreException} until {@link #prune} frees room or the store is reopened with a larger map.
@@ -169,15 +167,12 @@ public final class LmdbBayesStore implements AutoCloseable {
         byte[] u = BayesStoreCodec.user(requireNonNull(user, "user"));
         return new TokenCounts() {
             @Override
-            public long spamCount(String token) {
-                requireNonNull(token, "token");
-                return readUser(u, c -> c.spamCount(token));
-            }
-
-            @Override
-            public long hamCount(String token) {
-                requireNonNull(token, "token");
-                return readUser(u, c -> c.hamCount(token));
+            public void lookup(MessageTokens tokens, long[] spam, long[] ham) {
+                requireNonNull(tokens, "tokens");
+                readUser(u, c -> {
+                    c.lookup(tokens, spam, ham);
+                    return null;
+                });
             }
 
             @Override
@@ -213,10 +208,10 @@ public final class LmdbBayesStore implements AutoCloseable {
      * are taken back). Counted tokens get the clock's time as their last use.
      *
      * @param messageId a digest of the message computed by the caller (or its Message-ID); not empty
-     * @param tokens    the message's tokens; duplicates count once
+     * @param tokens    the message's tokens
      * @throws BayesStoreException if LMDB fails (for example the map is full); nothing was stored
      */
-    public LearnOutcome learn(String user, String messageId, Collection<String> tokens, boolean spam) {
+    public LearnOutcome learn(String user, String messageId, MessageTokens tokens, boolean spam) {
         Request r = request(user, messageId, tokens);
         byte cls = spam ? SPAM : HAM;
         return withOpen("learn", () -> {
@@ -256,7 +251,7 @@ public final class LmdbBayesStore implements AutoCloseable {
      * @param tokens the message's tokens, as passed to {@link #learn}
      * @throws BayesStoreException if LMDB fails; nothing was changed
      */
-    public LearnOutcome forget(String user, String messageId, Collection<String> tokens) {
+    public LearnOutcome forget(String user, String messageId, MessageTokens tokens) {
         Request r = request(user, messageId, tokens);
         return withOpen("forget", () -> {
             try (Txn<byte[]> txn = env.txnWrite()) {
@@ -417,7 +412,7 @@ public final class LmdbBayesStore implements AutoCloseable {
         }
     }
 
-    private Request request(String user, String messageId, Collection<String> tokens) {
+    private Request request(String user, String messageId, MessageTokens tokens) {
         byte[] u = BayesStoreCodec.user(requireNonNull(user, "user"));
         requireNonNull(messageId, "messageId");
         requireNonNull(tokens, "tokens");
@@ -425,13 +420,13 @@ public final class LmdbBayesStore implements AutoCloseable {
             throw new IllegalArgumentException("messageId must not be empty");
         }
         byte[] prefix = BayesStoreCodec.prefix(TOKEN, u);
-        // Sorted and distinct: duplicates count once, and LMDB writes in key order touch each page once.
-        TreeSet<byte[]> keys = new TreeSet<>(Arrays::compareUnsigned);
-        for (String token : tokens) {
-            keys.add(BayesStoreCodec.key(prefix, requireNonNull(token, "token"), maxKeyBytes));
+        // In key order (see BayesStoreCodec.tokenKey), so LMDB writes touch each page once.
+        List<byte[]> keys = new ArrayList<>(tokens.size());
+        for (int i = 0; i < tokens.size(); i++) {
+            keys.add(BayesStoreCodec.tokenKey(prefix, tokens.get(i)));
         }
         return new Request(BayesStoreCodec.key(BayesStoreCodec.prefix(SEEN, u), messageId, maxKeyBytes),
-                BayesStoreCodec.totalsKey(u), new ArrayList<>(keys));
+                BayesStoreCodec.totalsKey(u), keys);
     }
 
     private static final class Request {
@@ -468,17 +463,12 @@ public final class LmdbBayesStore implements AutoCloseable {
         T run();
     }
 
-    /**
-     * One user's counts in one read transaction. Confined to the thread running {@link #read}'s reader. Remembers the
-     * last token read, because {@link BayesClassifier} asks for a token's spam count and then its ham count.
-     */
+    /** One user's counts in one read transaction. Confined to the thread running {@link #read}'s reader. */
     private final class Snapshot implements TokenCounts, AutoCloseable {
         private final Txn<byte[]> txn;
         private final byte[] user;
         private final byte[] prefix;
         private Totals totals;
-        private String lastToken;
-        private TokenState lastState;
         private boolean done;
 
         Snapshot(Txn<byte[]> txn, byte[] user) {
@@ -488,13 +478,14 @@ public final class LmdbBayesStore implements AutoCloseable {
         }
 
         @Override
-        public long spamCount(String token) {
-            return state(token).spam();
-        }
-
-        @Override
-        public long hamCount(String token) {
-            return state(token).ham();
+        public void lookup(MessageTokens tokens, long[] spam, long[] ham) {
+            checkLive();
+            for (int i = 0; i < tokens.size(); i++) {
+                TokenState state = BayesStoreCodec.decodeToken(dbi.get(txn, BayesStoreCodec.tokenKey(prefix,
+                        tokens.get(i))));
+                spam[i] = state.spam();
+                ham[i] = state.ham();
+            }
         }
 
         @Override
@@ -505,16 +496,6 @@ public final class LmdbBayesStore implements AutoCloseable {
         @Override
         public long learnedHam() {
             return totals().learnedHam();
-        }
-
-        private TokenState state(String token) {
-            requireNonNull(token, "token");
-            checkLive();
-            if (!token.equals(lastToken)) {
-                lastState = BayesStoreCodec.decodeToken(dbi.get(txn, BayesStoreCodec.key(prefix, token, maxKeyBytes)));
-                lastToken = token;
-            }
-            return lastState;
         }
 
         private Totals totals() {

@@ -4,18 +4,18 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.TypeAttribute;
 
 /**
- * The distinct tokens of one message, capped at {@link TokenizerSettings#maxTokens()}.
- * Not thread-safe: one per message.
+ * The distinct tokens of one message as {@link TokenHash} hashes, capped at {@link TokenizerSettings#maxTokens()}.
+ * Body words and bigrams, the bulk of a message, are hashed straight from Lucene's term buffer without building
+ * strings. When explaining, the token strings are kept as well. Not thread-safe: one per message.
  */
 final class TokenSink {
 
@@ -23,33 +23,55 @@ final class TokenSink {
     static final int MAX_WORD_CHARS = 40;
     /** URLs beyond this are cut: the tail is usually a tracking id that never repeats. */
     static final int MAX_URL_CHARS = 80;
+    /** Prefix of link host tokens, shared by text URLs and HTML links. */
+    static final String UH = "uh:";
 
     private final TextAnalyzer analyzer;
     private final int maxTokens;
     private final int bigramWindow;
-    private final Set<String> tokens = new HashSet<>();
+    /** Hash state after "b:", "b3:", ... indexed by distance d (1 = adjacent; 0 unused). */
+    private final long[] bigramSeeds;
+    private final LongSet hashes;
+    /** Token strings, only when explaining. */
+    private final TreeSet<String> names;
 
-    TokenSink(TextAnalyzer analyzer, TokenizerSettings settings) {
+    TokenSink(TextAnalyzer analyzer, TokenizerSettings settings, boolean explain) {
         this.analyzer = analyzer;
         this.maxTokens = settings.maxTokens();
         this.bigramWindow = settings.bigramWindow();
+        this.bigramSeeds = new long[bigramWindow];
+        for (int d = 1; d < bigramWindow; d++) {
+            bigramSeeds[d] = TokenHash.absorb(TokenHash.INITIAL, bigramPrefix(d));
+        }
+        this.hashes = new LongSet(Math.min(maxTokens, 1024));
+        this.names = explain ? new TreeSet<>() : null;
+    }
+
+    static String bigramPrefix(int distance) {
+        return distance == 1 ? "b:" : "b" + distance + ":";
     }
 
     boolean full() {
-        return tokens.size() >= maxTokens;
+        return hashes.size() >= maxTokens;
     }
 
     void add(String token) {
-        if (!full()) {
-            tokens.add(token);
+        addHash(TokenHash.of(token), token);
+    }
+
+    private void addHash(long hash, String name) {
+        if (!full() && hashes.add(hash) && names != null) {
+            names.add(name);
         }
     }
 
-    /** Sorted, so a store can write the keys of one message in B-tree order. */
-    List<String> sorted() {
-        var list = new ArrayList<>(tokens);
-        list.sort(null);
-        return List.copyOf(list);
+    MessageTokens tokens() {
+        return MessageTokens.ofOwned(hashes.toArray(), hashes.size());
+    }
+
+    /** The token strings, sorted; only when explaining. */
+    List<String> names() {
+        return new ArrayList<>(names);
     }
 
     /** {@code prefix + host} and each parent domain of at least two labels: a.b.example.com, b.example.com, .... */
@@ -75,33 +97,52 @@ final class TokenSink {
      */
     void text(String text, String wordPrefix, boolean bigrams) {
         int window = bigrams ? bigramWindow : 1;
-        String[] recent = new String[Math.max(0, window - 1)];   // ring buffer of the previous words
+        // Ring buffer of the previous words: for each, the hash state after "b<d>:" + word + "|" for every d, so a
+        // bigram costs only the second word's chars.
+        int slots = Math.max(1, window - 1);
+        long[][] pairStates = new long[slots][window];
+        String[] previousWords = names != null ? new String[slots] : null;
+        long wordSeed = TokenHash.absorb(TokenHash.INITIAL, wordPrefix);
         int seen = 0;
         try (TokenStream stream = analyzer.tokenStream("text", new StringReader(text))) {
             CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
             TypeAttribute type = stream.addAttribute(TypeAttribute.class);
             stream.reset();
             while (!full() && stream.incrementToken()) {
-                String t = term.toString();
-                switch (type.type()) {
-                    case "<URL>" -> url(t);
-                    case "<EMAIL>" -> email(t);
-                    default -> {
-                        if (t.length() > MAX_WORD_CHARS) {
-                            add("skip:" + t.charAt(0) + ":" + (t.length() / 10 * 10));
-                            continue;
-                        }
-                        add(wordPrefix + t);
-                        for (int d = 1; d <= Math.min(seen, recent.length); d++) {
-                            String previous = recent[(seen - d) % recent.length];
-                            add((d == 1 ? "b:" : "b" + d + ":") + previous + "|" + t);
-                        }
-                        if (recent.length > 0) {
-                            recent[seen % recent.length] = t;
-                        }
-                        seen++;
-                    }
+                String kind = type.type();
+                if ("<URL>".equals(kind)) {
+                    url(term.toString());
+                    continue;
                 }
+                if ("<EMAIL>".equals(kind)) {
+                    email(term.toString());
+                    continue;
+                }
+                char[] buffer = term.buffer();
+                int length = term.length();
+                if (length > MAX_WORD_CHARS) {
+                    add("skip:" + buffer[0] + ":" + (length / 10 * 10));
+                    continue;
+                }
+                String word = names != null ? new String(buffer, 0, length) : null;
+                addHash(TokenHash.finish(TokenHash.absorb(wordSeed, buffer, 0, length)),
+                        word == null ? null : wordPrefix + word);
+                if (window < 2) {
+                    continue;
+                }
+                for (int d = 1; d <= Math.min(seen, window - 1); d++) {
+                    int slot = (seen - d) % slots;
+                    long hash = TokenHash.finish(TokenHash.absorb(pairStates[slot][d], buffer, 0, length));
+                    addHash(hash, word == null ? null : bigramPrefix(d) + previousWords[slot] + "|" + word);
+                }
+                int slot = seen % slots;
+                for (int d = 1; d < window; d++) {
+                    pairStates[slot][d] = TokenHash.absorb(TokenHash.absorb(bigramSeeds[d], buffer, 0, length), '|');
+                }
+                if (previousWords != null) {
+                    previousWords[slot] = word;
+                }
+                seen++;
             }
             stream.end();
         } catch (IOException e) {
@@ -132,6 +173,72 @@ final class TokenSink {
         host("eh:", address.substring(address.lastIndexOf('@') + 1));
     }
 
-    /** Prefix of link host tokens, shared by text URLs and HTML links. */
-    static final String UH = "uh:";
+    /** An open-addressing set of longs with linear probing; grows at half full. */
+    static final class LongSet {
+        private long[] table;
+        private boolean hasZero;
+        private int size;
+
+        LongSet(int expected) {
+            table = new long[Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1];
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** Adds {@code v}; false if it was there. 0 is kept aside, as the table's empty marker. */
+        boolean add(long v) {
+            if (v == 0) {
+                if (hasZero) {
+                    return false;
+                }
+                hasZero = true;
+                size++;
+                return true;
+            }
+            int mask = table.length - 1;
+            int i = (int) (v ^ (v >>> 32)) & mask;        // hashes are already mixed
+            while (table[i] != 0) {
+                if (table[i] == v) {
+                    return false;
+                }
+                i = (i + 1) & mask;
+            }
+            table[i] = v;
+            if (++size * 2 > table.length) {
+                grow();
+            }
+            return true;
+        }
+
+        long[] toArray() {
+            long[] out = new long[size];
+            int n = 0;
+            if (hasZero) {
+                out[n++] = 0;
+            }
+            for (long v : table) {
+                if (v != 0) {
+                    out[n++] = v;
+                }
+            }
+            return out;
+        }
+
+        private void grow() {
+            long[] old = table;
+            table = new long[old.length * 2];
+            int mask = table.length - 1;
+            for (long v : old) {
+                if (v != 0) {
+                    int i = (int) (v ^ (v >>> 32)) & mask;
+                    while (table[i] != 0) {
+                        i = (i + 1) & mask;
+                    }
+                    table[i] = v;
+                }
+            }
+        }
+    }
 }

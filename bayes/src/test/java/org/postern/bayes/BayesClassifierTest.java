@@ -19,8 +19,8 @@ class BayesClassifierTest {
     private static InMemoryTokenCounts trained(int perClass) {
         var counts = new InMemoryTokenCounts();
         for (int i = 0; i < perClass; i++) {
-            counts.learn(i % 2 == 0 ? List.of("spammy", "common") : List.of("spammy"), true);
-            counts.learn(i % 2 == 0 ? List.of("hammy", "common") : List.of("hammy"), false);
+            counts.learn(i % 2 == 0 ? MessageTokens.ofStrings("spammy", "common") : MessageTokens.ofStrings("spammy"), true);
+            counts.learn(i % 2 == 0 ? MessageTokens.ofStrings("hammy", "common") : MessageTokens.ofStrings("hammy"), false);
         }
         return counts;
     }
@@ -37,7 +37,7 @@ class BayesClassifierTest {
 
     @Test
     void aTokenSeenOnlyInSpamGivesProbabilityNearOne() {
-        BayesVerdict verdict = CLASSIFIER.classify(List.of("spammy"), trained(300));
+        BayesVerdict verdict = CLASSIFIER.classify(MessageTokens.ofStrings("spammy"), trained(300));
         assertThat(verdict.probability()).isGreaterThan(0.99);
         assertThat(verdict.tokensUsed()).isEqualTo(1);
         assertThat(verdict.enoughData()).isTrue();
@@ -45,21 +45,21 @@ class BayesClassifierTest {
 
     @Test
     void aTokenSeenOnlyInHamGivesProbabilityNearZero() {
-        assertThat(CLASSIFIER.classify(List.of("hammy"), trained(300)).probability()).isLessThan(0.01);
+        assertThat(CLASSIFIER.classify(MessageTokens.ofStrings("hammy"), trained(300)).probability()).isLessThan(0.01);
     }
 
     @Test
     void ignoresUnknownAndNeutralTokens() {
         InMemoryTokenCounts counts = trained(300);
-        BayesVerdict none = CLASSIFIER.classify(List.of("never-seen", "common"), counts);
+        BayesVerdict none = CLASSIFIER.classify(MessageTokens.ofStrings("never-seen", "common"), counts);
         assertThat(none).isEqualTo(new BayesVerdict(0.5, 0, true));
-        assertThat(CLASSIFIER.classify(List.of("spammy", "never-seen", "common"), counts))
-                .isEqualTo(CLASSIFIER.classify(List.of("spammy"), counts));
+        assertThat(CLASSIFIER.classify(MessageTokens.ofStrings("spammy", "never-seen", "common"), counts))
+                .isEqualTo(CLASSIFIER.classify(MessageTokens.ofStrings("spammy"), counts));
     }
 
     @Test
     void strongEvidenceBothWaysIsUnsure() {
-        BayesVerdict verdict = CLASSIFIER.classify(List.of("spammy", "hammy"), trained(300));
+        BayesVerdict verdict = CLASSIFIER.classify(MessageTokens.ofStrings("spammy", "hammy"), trained(300));
         assertThat(verdict.probability()).isCloseTo(0.5, within(1e-9));
         assertThat(verdict.tokensUsed()).isEqualTo(2);
     }
@@ -75,13 +75,13 @@ class BayesClassifierTest {
                 tokens.add("t" + random.nextInt(80));
             }
             boolean spam = random.nextInt(3) > 0;
-            counts.learn(tokens, spam);
-            swapped.learn(tokens, !spam);
+            counts.learn(MessageTokens.ofStrings(tokens), spam);
+            swapped.learn(MessageTokens.ofStrings(tokens), !spam);
         }
         for (int q = 0; q < 20; q++) {
             List<String> message = List.of("t" + q, "t" + (q + 13), "t" + (q * 3 % 80), "t" + (79 - q));
-            double p = CLASSIFIER.classify(message, counts).probability();
-            double mirrored = CLASSIFIER.classify(message, swapped).probability();
+            double p = CLASSIFIER.classify(MessageTokens.ofStrings(message), counts).probability();
+            double mirrored = CLASSIFIER.classify(MessageTokens.ofStrings(message), swapped).probability();
             assertThat(p + mirrored).isCloseTo(1.0, within(1e-12));
         }
     }
@@ -94,10 +94,10 @@ class BayesClassifierTest {
             tokens.add("s" + i);
         }
         for (int m = 0; m < 10; m++) {
-            counts.learn(tokens, true);
-            counts.learn(List.of("h"), false);
+            counts.learn(MessageTokens.ofStrings(tokens), true);
+            counts.learn(MessageTokens.ofStrings("h"), false);
         }
-        BayesVerdict verdict = CLASSIFIER.classify(tokens, counts);
+        BayesVerdict verdict = CLASSIFIER.classify(MessageTokens.ofStrings(tokens), counts);
         assertThat(verdict.tokensUsed()).isEqualTo(150);
         assertThat(verdict.enoughData()).isFalse();
         assertThat(verdict.probability()).isGreaterThan(0.99);
@@ -106,21 +106,21 @@ class BayesClassifierTest {
     @Test
     void reportsNotEnoughDataBelowTheConfiguredMinimums() {
         var classifier = BayesClassifier.create(ClassifierSettings.withMinimums(300, 301));
-        assertThat(classifier.classify(List.of("spammy"), trained(300)).enoughData()).isFalse();
+        assertThat(classifier.classify(MessageTokens.ofStrings("spammy"), trained(300)).enoughData()).isFalse();
         assertThat(BayesClassifier.create(ClassifierSettings.withMinimums(300, 300))
-                .classify(List.of("spammy"), trained(300)).enoughData()).isTrue();
+                .classify(MessageTokens.ofStrings("spammy"), trained(300)).enoughData()).isTrue();
     }
 
     @Test
     void unlearningRestoresThePreviousCounts() {
         InMemoryTokenCounts counts = trained(10);
-        counts.learn(List.of("spammy", "new"), false);
-        counts.unlearn(List.of("spammy", "new"), false);
+        counts.learn(MessageTokens.ofStrings("spammy", "new"), false);
+        counts.unlearn(MessageTokens.ofStrings("spammy", "new"), false);
         assertThat(counts.hamCount("spammy")).isZero();
         assertThat(counts.spamCount("spammy")).isEqualTo(10);
         assertThat(counts.learnedHam()).isEqualTo(10);
         assertThat(counts.hamCount("new")).isZero();
-        counts.unlearn(List.of("never"), true);
+        counts.unlearn(MessageTokens.ofStrings("never"), true);
         assertThat(counts.spamCount("never")).isZero();
     }
 

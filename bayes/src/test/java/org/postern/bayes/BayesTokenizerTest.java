@@ -63,7 +63,7 @@ class BayesTokenizerTest {
 
     @Test
     void decodesBase64TextPartIntoWordsUrlsAndAddresses() {
-        List<String> tokens = TOKENIZER.tokenize(crlf(MULTIPART));
+        List<String> tokens = TOKENIZER.explain(crlf(MULTIPART));
         assertThat(tokens).contains("w:verify", "w:account", "w:today",
                 "uh:www.verify-now.example", "uh:verify-now.example", "u:www.verify-now.example/login",
                 "e:help@support-desk.biz", "eh:support-desk.biz", "uh:shop.example.net", "uh:example.net",
@@ -72,7 +72,7 @@ class BayesTokenizerTest {
 
     @Test
     void decodesQuotedPrintableHtmlInItsCharsetAndKeepsLinkHosts() {
-        List<String> tokens = TOKENIZER.tokenize(crlf(MULTIPART));
+        List<String> tokens = TOKENIZER.explain(crlf(MULTIPART));
         assertThat(tokens).contains("w:café", "w:crème", "w:click", "w:here", "b:click|here",
                 "uh:login.secure.phish.example", "uh:secure.phish.example", "uh:phish.example",
                 "uh:cdn.tracker.example", "ct:text/html", "charset:iso-8859-1", "cte:quoted-printable");
@@ -82,7 +82,7 @@ class BayesTokenizerTest {
 
     @Test
     void recordsAttachmentNameExtensionAndTypeButNotItsBytes() {
-        List<String> tokens = TOKENIZER.tokenize(crlf(MULTIPART));
+        List<String> tokens = TOKENIZER.explain(crlf(MULTIPART));
         assertThat(tokens).contains("att:name:invoice_2026.pdf", "att:ext:pdf", "ct:application/pdf",
                 "ct:multipart/mixed", "ct:multipart/alternative");
         assertThat(tokens).noneMatch(t -> t.toLowerCase().contains("jvberi"));
@@ -90,7 +90,7 @@ class BayesTokenizerTest {
 
     @Test
     void prefixesSelectedHeaderTokensWithTheHeaderName() {
-        List<String> tokens = TOKENIZER.tokenize(crlf(MULTIPART));
+        List<String> tokens = TOKENIZER.explain(crlf(MULTIPART));
         assertThat(tokens).contains(
                 "h:from:alert@pay-pal.example", "h:from:pay-pal.example", "h:from-name:pay", "h:from-name:security",
                 "h:reply-to:collect@drop.example", "h:reply-to:drop.example",
@@ -103,7 +103,7 @@ class BayesTokenizerTest {
 
     @Test
     void returnsDistinctTokensSorted() {
-        List<String> tokens = TOKENIZER.tokenize(crlf(MULTIPART));
+        List<String> tokens = TOKENIZER.explain(crlf(MULTIPART));
         assertThat(tokens).isSorted().doesNotHaveDuplicates();
     }
 
@@ -120,7 +120,7 @@ class BayesTokenizerTest {
                 %s
                 """.formatted(Base64.getEncoder().encodeToString(japanese.getBytes(StandardCharsets.UTF_8)),
                 base64(chinese, Charset.forName("GB2312"))));
-        List<String> tokens = TOKENIZER.tokenize(message);
+        List<String> tokens = TOKENIZER.explain(message);
         assertThat(tokens).contains("w:免费", "w:费发", "w:发票", "w:票请", "w:请点", "w:点击", "b:免费|费发",
                 "charset:gb2312");
         assertThat(tokens).contains("subject:今す", "subject:すぐ", "subject:クリ", "subject:リッ", "subject:ック");
@@ -134,14 +134,14 @@ class BayesTokenizerTest {
 
                 one two three four five six
                 """);
-        List<String> osb = TOKENIZER.tokenize(message);
+        List<String> osb = TOKENIZER.explain(message);
         assertThat(osb).contains("b:one|two", "b2:one|three", "b3:one|four", "b4:one|five", "b4:two|six")
                 .doesNotContain("b5:one|six", "b:two|one");
 
-        List<String> adjacent = BayesTokenizer.create(new TokenizerSettings(1 << 20, 1000, 2)).tokenize(message);
+        List<String> adjacent = BayesTokenizer.create(new TokenizerSettings(1 << 20, 1000, 2)).explain(message);
         assertThat(adjacent).contains("b:one|two", "b:five|six").noneMatch(t -> t.startsWith("b2:"));
 
-        List<String> none = BayesTokenizer.create(new TokenizerSettings(1 << 20, 1000, 1)).tokenize(message);
+        List<String> none = BayesTokenizer.create(new TokenizerSettings(1 << 20, 1000, 1)).explain(message);
         assertThat(none).contains("w:one").noneMatch(t -> t.startsWith("b"));
     }
 
@@ -152,10 +152,10 @@ class BayesTokenizerTest {
         byte[] message = crlf(head + filler + "\nomega\n");
         var settings = new TokenizerSettings(head.length() + 100, 1000);
 
-        List<String> cut = BayesTokenizer.create(settings).tokenize(message);
+        List<String> cut = BayesTokenizer.create(settings).explain(message);
         assertThat(cut).contains("subject:limit", "w:alpha", "w:gamma", "w:filler").doesNotContain("w:omega");
 
-        List<String> whole = TOKENIZER.tokenize(message);
+        List<String> whole = TOKENIZER.explain(message);
         assertThat(whole).contains("w:omega");
     }
 
@@ -166,16 +166,16 @@ class BayesTokenizerTest {
             sb.append("word").append(i).append(' ');
         }
         var tokenizer = BayesTokenizer.create(new TokenizerSettings(1 << 20, 50, 1));
-        List<String> tokens = tokenizer.tokenize(crlf(sb.toString()));
+        List<String> tokens = tokenizer.explain(crlf(sb.toString()));
         assertThat(tokens).hasSize(50).contains("subject:first", "w:word0").doesNotContain("w:word499");
     }
 
     @Test
     void tokenizesAPlainMessageWithoutMimeHeadersAs8BitText() {
         byte[] latin1 = "Subject: hi\r\n\r\nna\u00efve r\u00e9sum\u00e9\r\n".getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(TOKENIZER.tokenize(latin1)).contains("w:naïve", "w:résumé", "ct:text/plain");
+        assertThat(TOKENIZER.explain(latin1)).contains("w:naïve", "w:résumé", "ct:text/plain");
         byte[] utf8 = "Subject: hi\r\n\r\nna\u00efve r\u00e9sum\u00e9\r\n".getBytes(StandardCharsets.UTF_8);
-        assertThat(TOKENIZER.tokenize(utf8)).contains("w:naïve", "w:résumé");
+        assertThat(TOKENIZER.explain(utf8)).contains("w:naïve", "w:résumé");
     }
 
     @Test
@@ -189,17 +189,17 @@ class BayesTokenizerTest {
 
                 PGEgaHJlZj0iaHR0cDovL2V4YW1wbGUuY29tL3gi
                 """);
-        assertThat(TOKENIZER.tokenize(truncated)).contains("ct:text/html");
+        assertThat(TOKENIZER.explain(truncated)).contains("ct:text/html");
         byte[] garbage = new byte[4096];
         new java.util.Random(42).nextBytes(garbage);
-        assertThat(TOKENIZER.tokenize(garbage)).isNotNull();
-        assertThat(TOKENIZER.tokenize(new byte[0])).isNotNull();
+        assertThat(TOKENIZER.explain(garbage)).isNotNull();
+        assertThat(TOKENIZER.explain(new byte[0])).isNotNull();
     }
 
     @Test
     void replacesOverlongWordsBySkipTokens() {
         byte[] message = crlf("Subject: x\n\n" + "a".repeat(57) + " short\n");
-        assertThat(TOKENIZER.tokenize(message)).contains("skip:a:50", "w:short").noneMatch(t -> t.contains("aaaaaaa"));
+        assertThat(TOKENIZER.explain(message)).contains("skip:a:50", "w:short").noneMatch(t -> t.contains("aaaaaaa"));
     }
 
     @Test
@@ -207,5 +207,14 @@ class BayesTokenizerTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new TokenizerSettings(0, 10));
         assertThat(e).hasMessage("maxBytesScanned must be positive but was 0");
         assertThrows(IllegalArgumentException.class, () -> new TokenizerSettings(10, 10, 9));
+    }
+
+    @Test
+    void hashedTokensAreTheHashesOfTheExplainedStrings() {
+        // Words and bigrams are hashed from Lucene's buffer without building strings; they must agree with the strings.
+        byte[] message = crlf(MULTIPART);
+        List<String> names = TOKENIZER.explain(message);
+        assertThat(names).anyMatch(t -> t.startsWith("b:")).anyMatch(t -> t.startsWith("b4:"));
+        assertThat(TOKENIZER.tokenize(message)).isEqualTo(MessageTokens.ofStrings(names));
     }
 }

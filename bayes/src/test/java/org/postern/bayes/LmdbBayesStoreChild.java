@@ -18,7 +18,7 @@ public final class LmdbBayesStoreChild {
     public static void main(String[] args) throws IOException {
         LmdbBayesStore store = LmdbBayesStore.open(Path.of(args[0]));
         long seen = store.countsFor("alice").learnedSpam();
-        LearnOutcome outcome = store.learn("alice", "child-message", List.of("w:child", "w:shared"), false);
+        LearnOutcome outcome = store.learn("alice", "child-message", MessageTokens.ofStrings("w:child", "w:shared"), false);
         System.out.println("seen=" + seen + " " + outcome);
         System.out.flush();
         while (System.in.read() >= 0) {

@@ -29,7 +29,7 @@ class LmdbBayesStoreIT {
     void secondProcessLearnsWhileThisOneReadsAndItsLearnSurvivesKillNine() throws Exception {
         Path env = dir.resolve("bayes");
         try (LmdbBayesStore store = LmdbBayesStore.open(env)) {
-            store.learn("alice", "parent-message", List.of("w:parent", "w:shared"), true);
+            store.learn("alice", "parent-message", MessageTokens.ofStrings("w:parent", "w:shared"), true);
 
             // SIGKILL skips deleteOnExit: keep the child's copy of the native library out of /tmp.
             Path extract = Files.createDirectories(dir.resolve("native"));
@@ -59,7 +59,7 @@ class LmdbBayesStoreIT {
             assertThat(child.exitValue()).isEqualTo(137);   // 128 + SIGKILL
         }
         try (LmdbBayesStore reopened = LmdbBayesStore.open(env)) {
-            assertThat(reopened.learn("alice", "child-message", List.of("w:child", "w:shared"), false))
+            assertThat(reopened.learn("alice", "child-message", MessageTokens.ofStrings("w:child", "w:shared"), false))
                     .isEqualTo(LearnOutcome.ALREADY_LEARNED);
             assertThat(reopened.tokenCount("alice")).isEqualTo(3);
             assertThat(reopened.countsFor("alice").learnedSpam()).isEqualTo(1);
