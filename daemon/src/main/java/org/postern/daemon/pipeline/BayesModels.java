@@ -2,13 +2,11 @@ package org.postern.daemon.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.function.Function;
+import org.postern.bayes.LearnKey;
 import org.postern.bayes.LearnOutcome;
 import org.postern.bayes.LmdbBayesStore;
+import org.postern.bayes.MessageTokens;
 import org.postern.bayes.TokenCounts;
 
 /**
@@ -31,7 +29,7 @@ public interface BayesModels {
      *
      * @throws org.postern.bayes.BayesStoreException when the store fails; nothing was stored
      */
-    LearnOutcome learn(String user, byte[] rawMessage, List<String> tokens, boolean spam);
+    LearnOutcome learn(String user, byte[] rawMessage, MessageTokens tokens, boolean spam);
 
     /** The embedded store; the caller keeps owning it and closes it. */
     static BayesModels of(LmdbBayesStore store) {
@@ -43,18 +41,10 @@ public interface BayesModels {
             }
 
             @Override
-            public LearnOutcome learn(String user, byte[] rawMessage, List<String> tokens, boolean spam) {
-                return store.learn(user, seenKey(rawMessage), tokens, spam);
+            public LearnOutcome learn(String user, byte[] rawMessage, MessageTokens tokens, boolean spam) {
+                // The same key `postern learn` uses, so a message autolearned and later learned by hand counts once.
+                return store.learn(user, LearnKey.of(rawMessage), tokens, spam);
             }
         };
-    }
-
-    /** The seen-index key of a message: a digest of its bytes. */
-    private static String seenKey(byte[] rawMessage) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rawMessage));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

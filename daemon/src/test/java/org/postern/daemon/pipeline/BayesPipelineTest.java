@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postern.bayes.LearnOutcome;
 import org.postern.bayes.LmdbBayesStore;
+import org.postern.bayes.MessageTokens;
 import org.postern.bayes.TokenCounts;
 import org.postern.config.ConfigLoader;
 import org.postern.dns.DnsResolver;
@@ -264,7 +265,7 @@ class BayesPipelineTest {
         }
 
         @Override
-        public LearnOutcome learn(String user, byte[] rawMessage, List<String> tokens, boolean spam) {
+        public LearnOutcome learn(String user, byte[] rawMessage, MessageTokens tokens, boolean spam) {
             return inner.learn(user, rawMessage, tokens, spam);
         }
     }

@@ -2,6 +2,7 @@ package org.postern.daemon.pipeline;
 
 import java.nio.charset.StandardCharsets;
 import org.postern.bayes.BayesTokenizer;
+import org.postern.bayes.LearnKey;
 import org.postern.bayes.LmdbBayesStore;
 import org.postern.bayes.TokenizerSettings;
 
@@ -44,7 +45,7 @@ public final class BayesTraining {
     }
 
     private static void learn(LmdbBayesStore store, String user, byte[] raw, boolean spam) {
-        store.learn(user, Integer.toHexString(java.util.Arrays.hashCode(raw)), TOKENIZER.tokenize(raw), spam);
+        store.learn(user, LearnKey.of(raw), TOKENIZER.tokenize(raw), spam);
     }
 
     private static String sentence(String[] words, int n) {
