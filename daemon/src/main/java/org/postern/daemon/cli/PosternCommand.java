@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Mail filter daemon for Postfix.",
         subcommands = {DaemonCommand.class, ConfigCommand.class, SpfCommand.class, DkimCommand.class,
                 PostfixConfigCommand.class,
+                CheckCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PosternCommand implements Runnable {
 

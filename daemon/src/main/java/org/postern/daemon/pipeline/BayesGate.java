@@ -138,6 +138,12 @@ final class BayesGate {
         return classifyFor(recipients, enabledFor, counts -> classifier.classify(tokens, counts));
     }
 
+    /** Tokenizes and classifies on the calling thread, as at delivery time ({@code postern check}); no autolearn. */
+    List<RecipientBayes> classifyNow(byte[] raw, List<String> recipients, Predicate<String> enabledFor) {
+        var tokens = tokenizer.tokenize(raw);
+        return classifyFor(recipients, enabledFor, counts -> classifier.classify(tokens, counts));
+    }
+
     /**
      * The results for each recipient, classifying once per distinct user key, on the calling thread.
      *

@@ -1,18 +1,12 @@
 package org.postern.daemon.pipeline;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
 import org.postern.config.ActionsConfig;
 import org.postern.config.PolicyConflicts;
-import org.postern.config.RecipientPolicy;
-import org.postern.config.SpamAction;
 import org.postern.config.PosternConfig;
 import org.postern.config.SymbolConfig;
 import org.postern.dns.DnsResolver;
@@ -28,7 +22,7 @@ public final class PipelineSettings {
     final PosternConfig config;
     final List<Check> checks;
     final EffectivePolicy defaultPolicy;
-    private final List<RecipientEntry> recipientPolicies;
+    private final RecipientPolicies policies;
     final HeaderEdits headerEdits;
     final SmtpReply rejectReply;
     final SmtpReply softRejectReply;
@@ -47,28 +41,8 @@ public final class PipelineSettings {
         this.bayes = bayes;
         this.version = version;
         ActionsConfig actions = config.actions();
-        EnumMap<ActionKind, Double> thresholds = new EnumMap<>(ActionKind.class);
-        put(thresholds, ActionKind.REJECT, actions.reject());
-        put(thresholds, ActionKind.DISCARD, actions.discard());
-        put(thresholds, ActionKind.QUARANTINE, actions.quarantine());
-        put(thresholds, ActionKind.SOFT_REJECT, actions.softReject());
-        put(thresholds, ActionKind.GREYLIST, actions.greylist());
-        put(thresholds, ActionKind.REWRITE_SUBJECT, actions.rewriteSubject());
-        put(thresholds, ActionKind.ADD_HEADER, actions.addHeader());
-        this.defaultPolicy = new EffectivePolicy("default", thresholds, config.greylist().enabled(),
-                actions.subjectPrefix(), SpamAction.REJECT);
-        List<RecipientEntry> entries = new ArrayList<>();
-        for (RecipientPolicy rp : config.policy().recipients()) {
-            EnumMap<ActionKind, Double> own = new EnumMap<>(thresholds);
-            put(own, ActionKind.ADD_HEADER, rp.spamThreshold());
-            put(own, ActionKind.REWRITE_SUBJECT, rp.rewriteSubject());
-            put(own, ActionKind.REJECT, rp.rejectThreshold());
-            entries.add(new RecipientEntry(rp.match().toLowerCase(Locale.ROOT), new EffectivePolicy(rp.match(), own,
-                    rp.greylist().orElse(config.greylist().enabled()),
-                    rp.subjectPrefix().orElse(actions.subjectPrefix()), rp.spamAction().orElse(SpamAction.REJECT)),
-                    rp.bayes().orElse(true)));
-        }
-        this.recipientPolicies = List.copyOf(entries);
+        this.policies = RecipientPolicies.of(config);
+        this.defaultPolicy = policies.defaultPolicy();
         this.rejectReply = ConfigValues.reply(actions.rejectReply());
         this.softRejectReply = ConfigValues.reply(actions.softRejectReply());
         this.greylistReply = ConfigValues.reply(actions.greylistReply());
@@ -135,43 +109,20 @@ public final class PipelineSettings {
         return Symbol.scored(sc.name(), sc.score(), reason, false);
     }
 
-    /**
-     * The policy of one recipient: the entry for its address, else the entry for the most specific domain that
-     * matches it (as in Postfix's access maps), else the global settings.
-     */
+    /** The policy of one recipient ({@link RecipientPolicies#policyFor}). */
     EffectivePolicy policyFor(String recipient) {
-        return entryFor(recipient).map(RecipientEntry::policy).orElse(defaultPolicy);
+        return policies.policyFor(recipient);
     }
 
-    /** Whether the Bayes classifier is used for a recipient: its policy entry's {@code bayes}, by default yes. */
+    /** Whether the Bayes classifier is used for a recipient ({@link RecipientPolicies#bayesFor}). */
     boolean bayesFor(String recipient) {
-        return entryFor(recipient).map(RecipientEntry::bayes).orElse(true);
-    }
-
-    private Optional<RecipientEntry> entryFor(String recipient) {
-        String address = recipient.toLowerCase(Locale.ROOT);
-        String domain = Envelope.domainOf(address);
-        RecipientEntry best = null;
-        int bestLength = -1;
-        for (RecipientEntry e : recipientPolicies) {
-            if (e.match().indexOf('@') >= 0) {
-                if (e.match().equals(address)) {
-                    return Optional.of(e);
-                }
-            } else if (LocalListsCheck.nameMatches(e.match(), domain) && e.match().length() > bestLength) {
-                best = e;
-                bestLength = e.match().length();
-            }
-        }
-        return Optional.ofNullable(best);
+        return policies.bayesFor(recipient);
     }
 
     /** How recipients with differing policies are reconciled. */
     PolicyConflicts policyConflicts() {
         return config.policy().conflicts();
     }
-
-    private record RecipientEntry(String match, EffectivePolicy policy, boolean bayes) {}
 
     /**
      * STYLE.md "Symbols": startup fails on an unmapped result kind or a configured kind that no check produces. The
@@ -197,9 +148,5 @@ public final class PipelineSettings {
                 throw new IllegalStateException("built-in result kind '" + kind + "' is produced by no check");
             }
         }
-    }
-
-    private static void put(Map<ActionKind, Double> map, ActionKind action, OptionalDouble threshold) {
-        threshold.ifPresent(t -> map.put(action, t));
     }
 }
