@@ -29,7 +29,8 @@ import org.postern.config.PosternConfig;
 public final class DeliveryCheck {
 
     /** {@code NAME(score)} at the start of a word of the symbols header, as {@link Symbol#describe()} writes it. */
-    private static final Pattern SYMBOL = Pattern.compile("([A-Z][A-Z0-9_]*)\\((-?[0-9]+(?:\\.[0-9]+)?)\\)(?:\\{(.*)})?");
+    private static final Pattern SYMBOL =
+            Pattern.compile("([A-Z][A-Z0-9_]*)\\((-?[0-9]+(?:\\.[0-9]+)?)\\)(?:\\{(.*)})?");
 
     private final PosternConfig config;
     private final RecipientPolicies policies;

@@ -29,8 +29,8 @@ class CheckCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the milter pass wrote: objective symbols worth 3.00 and its (another recipient's) Bayes symbol. */
-    private static final String MILTER_SYMBOLS = "X-Postern-Symbols: score=0.00 action=no_action; SPF_SOFTFAIL(0.50),\r\n"
-            + "\tLOCAL_SENDER_BLOCK(2.50){offers.test}, BAYES_HAM(-3.00){0.0000}\r\n";
+    private static final String MILTER_SYMBOLS = "X-Postern-Symbols: score=0.00 action=no_action;"
+            + " SPF_SOFTFAIL(0.50),\r\n\tLOCAL_SENDER_BLOCK(2.50){offers.test}, BAYES_HAM(-3.00){0.0000}\r\n";
 
     @TempDir
     Path dir;
