@@ -225,8 +225,8 @@ class ConfigLoaderTest {
                 "symbols.spf.fial is not a result kind any check produces; valid kinds: bayes.ham, bayes.spam,"
                         + " bayes.temperror, dkim.invalid, dkim.none, dkim.temperror, dkim.valid, dmarc.fail_none,"
                         + " dmarc.fail_quarantine, dmarc.fail_reject, dmarc.none, dmarc.pass, dmarc.permerror,"
-                        + " dmarc.temperror, greylist.deferred, greylist.passed, greylist.temperror, lists.temperror, rbl.broken,"
-                        + " rbl.temperror, rbl.unmapped, spf.fail, spf.neutral, spf.none, spf.pass, spf.permerror,"
+                        + " dmarc.temperror, greylist.deferred, greylist.passed, greylist.temperror, lists.temperror,"
+                        + " rbl.broken, rbl.temperror, rbl.unmapped, spf.fail, spf.neutral, spf.none, spf.pass, spf.permerror,"
                         + " spf.softfail, spf.temperror");
     }
 
