@@ -27,12 +27,14 @@ class BayesClassifierTest {
 
     @Test
     void robinsonProbabilityShrinksRareTokensTowardsOneHalf() {
-        assertThat(CLASSIFIER.probability(1, 0, 10, 10)).isCloseTo(0.75, within(1e-12));     // (0.5 + 1) / 2
-        assertThat(CLASSIFIER.probability(200, 0, 200, 200)).isCloseTo(200.5 / 201, within(1e-12));
-        assertThat(CLASSIFIER.probability(0, 3, 10, 10)).isCloseTo(0.125, within(1e-12));    // 0.5 / 4
+        // s = 1, x = 0.5 (Robinson's own example values) so the arithmetic reads easily.
+        var s1 = BayesClassifier.create(new ClassifierSettings(1, 1, 1.0, 0.5, 0.1, 150, Combining.FISHER));
+        assertThat(s1.probability(1, 0, 10, 10)).isCloseTo(0.75, within(1e-12));     // (0.5 + 1) / 2
+        assertThat(s1.probability(200, 0, 200, 200)).isCloseTo(200.5 / 201, within(1e-12));
+        assertThat(s1.probability(0, 3, 10, 10)).isCloseTo(0.125, within(1e-12));    // 0.5 / 4
         // Graham's ratio normalises by the learned totals: 10 of 100 spam versus 10 of 10 ham is hammy.
-        assertThat(CLASSIFIER.probability(10, 10, 100, 10)).isCloseTo((0.5 + 20 * (0.1 / 1.1)) / 21, within(1e-12));
-        assertThat(CLASSIFIER.probability(0, 0, 10, 10)).isNaN();
+        assertThat(s1.probability(10, 10, 100, 10)).isCloseTo((0.5 + 20 * (0.1 / 1.1)) / 21, within(1e-12));
+        assertThat(s1.probability(0, 0, 10, 10)).isNaN();
     }
 
     @Test
@@ -87,6 +89,21 @@ class BayesClassifierTest {
     }
 
     @Test
+    void bothCombiningsAgreeOnClearCasesAndFisherSaysUnsureForMixedEvidence() {
+        var fisher = BayesClassifier.create(new ClassifierSettings(1, 1, 0.3, 0.5, 0.25, 150, Combining.FISHER));
+        var logOdds = BayesClassifier.create(new ClassifierSettings(1, 1, 0.3, 0.5, 0.25, 150, Combining.LOG_ODDS));
+        InMemoryTokenCounts counts = trained(300);
+        for (var c : List.of(fisher, logOdds)) {
+            assertThat(c.classify(MessageTokens.ofStrings("spammy"), counts).probability()).isGreaterThan(0.99);
+            assertThat(c.classify(MessageTokens.ofStrings("hammy"), counts).probability()).isLessThan(0.01);
+        }
+        // Equal evidence both ways: both say 0.5, Fisher because H and S are both near 0, log-odds because they cancel.
+        MessageTokens mixed = MessageTokens.ofStrings("spammy", "hammy");
+        assertThat(fisher.classify(mixed, counts).probability()).isCloseTo(0.5, within(1e-9));
+        assertThat(logOdds.classify(mixed, counts).probability()).isCloseTo(0.5, within(1e-9));
+    }
+
+    @Test
     void usesAtMostTheConfiguredNumberOfStrongestTokens() {
         var counts = new InMemoryTokenCounts();
         List<String> tokens = new ArrayList<>();
@@ -98,7 +115,7 @@ class BayesClassifierTest {
             counts.learn(MessageTokens.ofStrings("h"), false);
         }
         BayesVerdict verdict = CLASSIFIER.classify(MessageTokens.ofStrings(tokens), counts);
-        assertThat(verdict.tokensUsed()).isEqualTo(150);
+        assertThat(verdict.tokensUsed()).isEqualTo(ClassifierSettings.DEFAULT.maxInterestingTokens());
         assertThat(verdict.enoughData()).isFalse();
         assertThat(verdict.probability()).isGreaterThan(0.99);
     }
@@ -146,7 +163,7 @@ class BayesClassifierTest {
     @Test
     void rejectsInvalidSettingsAndVerdicts() {
         assertThrows(IllegalArgumentException.class, () -> ClassifierSettings.withMinimums(-1, 0));
-        assertThrows(IllegalArgumentException.class, () -> new ClassifierSettings(0, 0, 1, 1.0, 0.1, 150));
+        assertThrows(IllegalArgumentException.class, () -> new ClassifierSettings(0, 0, 1, 1.0, 0.1, 150, Combining.FISHER));
         assertThrows(IllegalArgumentException.class, () -> new BayesVerdict(Double.NaN, 0, false));
     }
 

@@ -1,0 +1,279 @@
+package org.postern.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.postern.bayes.BayesClassifier;
+import org.postern.bayes.BayesTokenizer;
+import org.postern.bayes.ClassifierSettings;
+import org.postern.bayes.LmdbBayesStore;
+import org.postern.bayes.TokenizerSettings;
+import org.postern.daemon.cli.PosternCommand;
+import picocli.CommandLine;
+
+/**
+ * The accuracy and speed evaluation of issue #5 on the SpamAssassin public corpus, Postern and bogofilter side by
+ * side, on the same split: in every folder a message whose numeric prefix is even is training data, odd is test data.
+ *
+ * <pre>bench/bayes-eval        # fetches the corpus, installs bogofilter, builds, runs this</pre>
+ *
+ * <p>Postern learns the training half with the real {@code postern learn --spam|--ham --progress} command run
+ * in-process (so JVM start-up is excluded; it is measured separately), from two Maildirs laid out in the work
+ * directory, into a fresh store. It classifies the test half on this one thread with the embedded store, the
+ * tokenizer and the classifier at their defaults, as the daemon and {@code postern check} do. bogofilter registers
+ * the same files in its bulk mode ({@code -s -B}, {@code -n -B}) and classifies with {@code -v -B}; its wall times
+ * include its process start, which is milliseconds.
+ *
+ * <p>Arguments: the corpus's {@code data/} directory and a work directory (emptied).
+ */
+public final class BayesEvaluation {
+
+    /** Postern's default decision threshold: the probability from which BAYES_SPAM is given. */
+    static final double POSTERN_THRESHOLD = 0.9;
+    /** bogofilter's spam_cutoff as the issue states its false positives (spamicity 0.5). */
+    static final double BOGOFILTER_THRESHOLD = 0.5;
+
+    private BayesEvaluation() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path data = Path.of(args[0]);
+        Path work = Path.of(args[1]);
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        SpamAssassinCorpus corpus = SpamAssassinCorpus.load(data);
+        List<SpamAssassinCorpus.Message> training = corpus.training();
+        List<SpamAssassinCorpus.Message> test = corpus.test();
+        boolean[] truth = new boolean[test.size()];
+        boolean[] hard = new boolean[test.size()];
+        for (int i = 0; i < truth.length; i++) {
+            truth[i] = test.get(i).spam();
+            hard[i] = test.get(i).hardHam();
+        }
+        System.out.printf("corpus: %d training (%d spam), %d test (%d spam, %d hard ham)%n", training.size(),
+                training.stream().filter(SpamAssassinCorpus.Message::spam).count(), test.size(),
+                test.stream().filter(SpamAssassinCorpus.Message::spam).count(),
+                test.stream().filter(SpamAssassinCorpus.Message::hardHam).count());
+
+        Path spamDir = maildir(work.resolve("train-spam"), training, true);
+        Path hamDir = maildir(work.resolve("train-ham"), training, false);
+
+        Result postern = postern(work.resolve("postern-state"), spamDir, hamDir, test, training.size());
+        Result bogofilter = bogofilter(work.resolve("bogofilter"), training, test);
+        double startupMillis = jvmStartupMillis();
+
+        System.out.println();
+        System.out.printf("%-44s %16s %16s%n", "", "Postern", "bogofilter");
+        row("threshold", String.format("p >= %.2f", POSTERN_THRESHOLD),
+                String.format("spamicity >= %.1f", BOGOFILTER_THRESHOLD));
+        row("ROC AUC", String.format("%.5f", Scores.auc(postern.p, truth)),
+                String.format("%.5f", Scores.auc(bogofilter.p, truth)));
+        row("spam caught at <= 0.1% false positives", percent(Scores.caughtAtFpRate(postern.p, truth, 0.001)),
+                percent(Scores.caughtAtFpRate(bogofilter.p, truth, 0.001)));
+        row("ham false positives at the threshold", errors(postern.p, truth, POSTERN_THRESHOLD, true, null),
+                errors(bogofilter.p, truth, BOGOFILTER_THRESHOLD, true, null));
+        row("  of them hard ham", errors(postern.p, truth, POSTERN_THRESHOLD, true, hard),
+                errors(bogofilter.p, truth, BOGOFILTER_THRESHOLD, true, hard));
+        row("spam false negatives at the threshold", errors(postern.p, truth, POSTERN_THRESHOLD, false, null),
+                errors(bogofilter.p, truth, BOGOFILTER_THRESHOLD, false, null));
+        row("spam caught at the threshold", percent(1 - rate(postern.p, truth, POSTERN_THRESHOLD)),
+                percent(1 - rate(bogofilter.p, truth, BOGOFILTER_THRESHOLD)));
+        row("learning, messages/s", String.format("%,.0f", postern.learnRate),
+                String.format("%,.0f", bogofilter.learnRate));
+        row("classifying, messages/s (one thread)", String.format("%,.0f", postern.classifyRate),
+                String.format("%,.0f", bogofilter.classifyRate));
+        row("JVM start-up (postern --version), ms", String.format("%.0f", startupMillis), "-");
+    }
+
+    record Result(double[] p, double learnRate, double classifyRate) {
+    }
+
+    private static Result postern(Path state, Path spamDir, Path hamDir, List<SpamAssassinCorpus.Message> test,
+            int trainingCount) throws IOException {
+        // Warm the JIT on a throwaway store so the measured run is the steady state a long learn run has.
+        Path warm = state.resolveSibling("postern-warmup");
+        learn(warm, "--spam", spamDir);
+        learn(warm, "--ham", hamDir);
+        deleteRecursively(warm);
+
+        long t0 = System.nanoTime();
+        learn(state, "--spam", spamDir);
+        learn(state, "--ham", hamDir);
+        double learnSeconds = (System.nanoTime() - t0) / 1e9;
+
+        var tokenizer = BayesTokenizer.create(TokenizerSettings.DEFAULT);
+        var classifier = BayesClassifier.create(ClassifierSettings.DEFAULT);
+        double[] p = new double[test.size()];
+        try (LmdbBayesStore store = LmdbBayesStore.open(state.resolve("bayes"))) {
+            for (int round = 0; round < 2; round++) {                 // round 0 warms the JIT
+                long c0 = System.nanoTime();
+                for (int i = 0; i < test.size(); i++) {
+                    var tokens = tokenizer.tokenize(SpamAssassinCorpus.read(test.get(i)));
+                    p[i] = store.read(LmdbBayesStore.GLOBAL, counts -> classifier.classify(tokens, counts))
+                            .probability();
+                }
+                double seconds = (System.nanoTime() - c0) / 1e9;
+                if (round == 1) {
+                    return new Result(p, trainingCount / learnSeconds, test.size() / seconds);
+                }
+            }
+        }
+        throw new AssertionError("unreachable");
+    }
+
+    private static void learn(Path state, String kind, Path maildir) {
+        int exit = new CommandLine(new PosternCommand()).execute("learn", kind, "--progress",
+                "--state-dir", state.toAbsolutePath().toString(), maildir.toString());
+        if (exit != 0) {
+            throw new IllegalStateException("postern learn " + kind + " " + maildir + " exited with " + exit);
+        }
+    }
+
+    private static Result bogofilter(Path dir, List<SpamAssassinCorpus.Message> training,
+            List<SpamAssassinCorpus.Message> test) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        long t0 = System.nanoTime();
+        run(bogofilterCommand(dir, "-s", files(training, true)), null);
+        run(bogofilterCommand(dir, "-n", files(training, false)), null);
+        double learnSeconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Double> spamicity = new HashMap<>();
+        long c0 = System.nanoTime();
+        List<String> out = new ArrayList<>();
+        run(bogofilterCommand(dir, "-v", files(test, null)), out);
+        double classifySeconds = (System.nanoTime() - c0) / 1e9;
+        for (String line : out) {
+            // FILE X-Bogosity: Spam, tests=bogofilter, spamicity=1.000000, version=1.2.5
+            int x = line.indexOf(" X-Bogosity:");
+            int s = line.indexOf("spamicity=");
+            if (x > 0 && s > 0) {
+                int end = line.indexOf(',', s);
+                spamicity.put(line.substring(0, x), Double.parseDouble(line.substring(s + 10, end)));
+            }
+        }
+        double[] p = new double[test.size()];
+        for (int i = 0; i < p.length; i++) {
+            Double v = spamicity.get(test.get(i).file().toString());
+            if (v == null) {
+                throw new IllegalStateException("bogofilter printed no spamicity for " + test.get(i).file());
+            }
+            p[i] = v;
+        }
+        return new Result(p, training.size() / learnSeconds, test.size() / classifySeconds);
+    }
+
+    private static List<String> bogofilterCommand(Path dir, String mode, List<String> files) {
+        List<String> command = new ArrayList<>(List.of("bogofilter", "-d", dir.toString(), mode, "-B"));
+        command.addAll(files);
+        return command;
+    }
+
+    private static List<String> files(List<SpamAssassinCorpus.Message> messages, Boolean spam) {
+        return messages.stream().filter(m -> spam == null || m.spam() == spam).map(m -> m.file().toString()).toList();
+    }
+
+    /** Runs a command; its standard output goes to {@code out} when given. Exit codes 0-2 are bogofilter's verdicts. */
+    private static void run(List<String> command, List<String> out) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(out == null)
+                .redirectOutput(out == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.PIPE)
+                .start();
+        if (out != null) {
+            try (var reader = process.inputReader()) {
+                reader.lines().forEach(out::add);
+            }
+        }
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(command.get(0) + " did not finish in 10 minutes");
+        }
+        if (process.exitValue() > 2) {
+            throw new IllegalStateException(command.get(0) + " " + command.get(3) + " exited with "
+                    + process.exitValue());
+        }
+    }
+
+    /** Wall time of a fresh JVM running {@code postern --version} from this jar: the cost a CLI call pays once. */
+    private static double jvmStartupMillis() throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    PosternCommand.class.getName(), "--version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(1, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IllegalStateException("postern --version failed");
+            }
+            best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+        }
+        return best;
+    }
+
+    /** A Maildir whose cur/ holds a copy of each training message of the class. */
+    private static Path maildir(Path dir, List<SpamAssassinCorpus.Message> messages, boolean spam) throws IOException {
+        for (String sub : List.of("cur", "new", "tmp")) {
+            Files.createDirectories(dir.resolve(sub));
+        }
+        for (SpamAssassinCorpus.Message m : messages) {
+            if (m.spam() == spam) {
+                Files.copy(m.file(), dir.resolve("cur").resolve(m.folder() + "." + m.file().getFileName() + ":2,S"));
+            }
+        }
+        return dir;
+    }
+
+    private static String errors(double[] p, boolean[] truth, double threshold, boolean ham, boolean[] only) {
+        long n = 0;
+        long wrong = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (truth[i] == !ham && (only == null || only[i])) {
+                n++;
+                if (ham ? p[i] >= threshold : p[i] < threshold) {
+                    wrong++;
+                }
+            }
+        }
+        return String.format("%d (%.2f%%)", wrong, 100.0 * wrong / n);
+    }
+
+    private static double rate(double[] p, boolean[] truth, double threshold) {
+        long spam = 0;
+        long missed = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (truth[i]) {
+                spam++;
+                if (p[i] < threshold) {
+                    missed++;
+                }
+            }
+        }
+        return (double) missed / spam;
+    }
+
+    private static String percent(double share) {
+        return String.format("%.1f%%", 100 * share);
+    }
+
+    private static void row(String name, String postern, String bogofilter) {
+        System.out.printf("%-44s %16s %16s%n", name, postern, bogofilter);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}
