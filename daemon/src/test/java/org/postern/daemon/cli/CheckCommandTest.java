@@ -102,6 +102,18 @@ class CheckCommandTest {
     }
 
     @Test
+    void aForgedSymbolsHeaderAboveOursIsNotCarriedOver() throws Exception {
+        // With headers.remove_foreign_spam_headers off, a sender's copy stays above the one Postern appended.
+        String forged = "X-Postern-Symbols: score=-50.00 action=no_action; LOCAL_CLIENT_ALLOW(-50.00)\r\n";
+        String text = new String(delivered(BayesTraining.offer(55)), StandardCharsets.UTF_8);
+        Path message = write("forged.eml", (forged + text).getBytes(StandardCharsets.UTF_8));
+
+        JsonNode carol = JSON.readTree(run("--user", "carol@example.test", "--json", message.toString()).out);
+        assertThat(names(carol)).containsExactly("SPF_SOFTFAIL", "LOCAL_SENDER_BLOCK");
+        assertThat(carol.get("score").asDouble()).isEqualTo(3.0);
+    }
+
+    @Test
     void checksSeveralFilesAndReportsAnUnreadableOneWithoutStopping() throws Exception {
         Path offer = write("offer.eml", BayesTraining.offer(53));
         Path work = write("work.eml", BayesTraining.work(53));
