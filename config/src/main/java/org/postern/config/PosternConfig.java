@@ -87,6 +87,13 @@ public record PosternConfig(MilterConfig milter, Path stateDir, Optional<String>
             Map.entry("dmarc.temperror", new SymbolConfig("DMARC_TEMPERROR", 0.0, "DMARC: DNS failed")),
             Map.entry("dmarc.permerror", new SymbolConfig("DMARC_PERMERROR", 0.5,
                     "DMARC: no single author domain (no From, several From fields or domains)")),
+            // Bayes: the configured scores are the maxima; BayesConfig scales them with the classifier's confidence.
+            Map.entry("bayes.spam", new SymbolConfig("BAYES_SPAM", 5.1,
+                    "Bayes: this recipient's model (or the global one) says spam; the score grows with confidence")),
+            Map.entry("bayes.ham", new SymbolConfig("BAYES_HAM", -3.0,
+                    "Bayes: this recipient's model (or the global one) says ham; the score grows with confidence")),
+            Map.entry("bayes.temperror", new SymbolConfig("BAYES_TEMPERROR", 0.0,
+                    "Bayes: the token store failed or did not answer in time")),
             Map.entry("greylist.deferred",
                     new SymbolConfig("GREYLIST_DEFERRED", 0.0, "greylisting deferred the recipient")),
             Map.entry("greylist.passed",

@@ -18,7 +18,7 @@ import java.util.OptionalDouble;
  *                       ({@code actions.reject}); finite
  * @param spamAction     {@code reject} or {@code quarantine}: what reaching the reject threshold does
  * @param greylist       whether these recipients are greylisted at all
- * @param bayes          whether the Bayes classifier is used for them (takes effect when Bayes lands, issue #5)
+ * @param bayes          whether the Bayes classifier is used for them (default: yes)
  * @param subjectPrefix  the Subject prefix ({@code actions.subject_prefix}); printable ASCII
  * @throws IllegalArgumentException if a value breaks a rule; the message names the YAML key
  */

@@ -72,7 +72,8 @@ final class YamlBinding {
             Map.entry(PolicyConfig.class, PolicyConfig.DEFAULTS),
             Map.entry(DkimConfig.class, DkimConfig.DEFAULTS),
             Map.entry(DmarcConfig.class, DmarcConfig.DEFAULTS),
-            Map.entry(BayesConfig.class, BayesConfig.DEFAULTS));
+            Map.entry(BayesConfig.class, BayesConfig.DEFAULTS),
+            Map.entry(BayesAutolearn.class, BayesAutolearn.DEFAULTS));
 
     // Immutable once built, and thread-safe.
     private static final ObjectMapper MAPPER = build();

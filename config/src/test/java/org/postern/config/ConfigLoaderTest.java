@@ -222,11 +222,11 @@ class ConfigLoaderTest {
     @Test
     void aResultKindNoCheckProducesPointsAtTheKeyAndNamesTheValidOnes() {
         assertError("symbols:\n  spf.fial: {name: SPF_FAIL}\n", 2, 3,
-                "symbols.spf.fial is not a result kind any check produces; valid kinds: dkim.invalid,"
-                        + " dkim.none, dkim.temperror, dkim.valid, dmarc.fail_none, dmarc.fail_quarantine,"
-                        + " dmarc.fail_reject, dmarc.none, dmarc.pass, dmarc.permerror, dmarc.temperror,"
-                        + " greylist.deferred, greylist.passed, greylist.temperror, lists.temperror, rbl.broken,"
-                        + " rbl.temperror, rbl.unmapped, spf.fail, spf.neutral, spf.none, spf.pass, spf.permerror,"
+                "symbols.spf.fial is not a result kind any check produces; valid kinds: bayes.ham, bayes.spam,"
+                        + " bayes.temperror, dkim.invalid, dkim.none, dkim.temperror, dkim.valid, dmarc.fail_none,"
+                        + " dmarc.fail_quarantine, dmarc.fail_reject, dmarc.none, dmarc.pass, dmarc.permerror,"
+                        + " dmarc.temperror, greylist.deferred, greylist.passed, greylist.temperror, lists.temperror,"
+                        + " rbl.broken, rbl.temperror, rbl.unmapped, spf.fail, spf.neutral, spf.none, spf.pass, spf.permerror,"
                         + " spf.softfail, spf.temperror");
     }
 
@@ -456,6 +456,98 @@ class ConfigLoaderTest {
     void wrongTypeForEnum() {
         assertError("lists:\n  - {match: 1, value: 192.0.2.1, score: 1}\n", 2, 13,
                 "lists[0].match must be one of client, helo, sender, recipient, not 1");
+    }
+
+    // --- bayes
+
+    @Test
+    void bindsTheBayesSection() {
+        BayesConfig b = parse(String.join("\n",
+                "bayes:",
+                "  recipient_delimiter: \"+-\"",
+                "  users:",
+                "    \"Info@Example.com\": Alice@example.com",
+                "    \"@example.org\": family",
+                "  spam_probability: 0.95",
+                "  ham_probability: 0.2",
+                "  autolearn: {enabled: true, spam_score: 10, ham_score: -1}",
+                "")).bayes();
+        assertThat(b.recipientDelimiter()).isEqualTo("+-");
+        assertThat(b.users()).containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("info@example.com", "alice@example.com", "@example.org", "family"));
+        assertThat(b.spamProbability()).isEqualTo(0.95);
+        assertThat(b.hamProbability()).isEqualTo(0.2);
+        assertThat(b.autolearn()).isEqualTo(new BayesAutolearn(true, 10.0, -1.0));
+        assertThat(b.minSpam()).isEqualTo(200);
+    }
+
+    @Test
+    void bayesDefaultsAreDocumented() {
+        BayesConfig b = ConfigLoader.defaults().bayes();
+        assertThat(b).isEqualTo(new BayesConfig(true, 200, 200, 524288, 2_000_000, "+", java.util.Map.of(), 0.9, 0.1,
+                new BayesAutolearn(false, 12.0, -0.5)));
+        assertThat(ConfigLoader.defaults().symbols().get("bayes.spam")).extracting(SymbolConfig::name,
+                SymbolConfig::score).containsExactly("BAYES_SPAM", 5.1);
+        assertThat(ConfigLoader.defaults().symbols().get("bayes.ham").score()).isEqualTo(-3.0);
+        assertThat(ConfigLoader.defaults().symbols().get("bayes.temperror").score()).isEqualTo(0.0);
+    }
+
+    @Test
+    void userKeyIsTheMappedAddressElseTheAddressWithoutItsExtension() {
+        BayesConfig b = parse(String.join("\n",
+                "bayes:",
+                "  recipient_delimiter: \"+-\"",
+                "  users:",
+                "    \"info@example.com\": alice@example.com",
+                "    \"sales+eu@example.com\": eu-team",
+                "    \"@example.org\": family",
+                "")).bayes();
+        assertThat(b.userKey("Bob+Lists@Example.COM")).isEqualTo("bob@example.com");
+        assertThat(b.userKey("bob-x@example.com")).isEqualTo("bob@example.com");
+        assertThat(b.userKey("INFO+news@example.com")).isEqualTo("alice@example.com");
+        assertThat(b.userKey("sales+eu@example.com")).isEqualTo("eu-team");
+        assertThat(b.userKey("sales+us@example.com")).isEqualTo("sales@example.com");
+        assertThat(b.userKey("anyone@Example.org")).isEqualTo("family");
+        assertThat(b.userKey("+leading@example.com")).isEqualTo("+leading@example.com");
+        assertThat(b.userKey("Family")).isEqualTo("family");
+        assertThat(ConfigLoader.defaults().bayes().userKey("a-b+c@x.test")).isEqualTo("a-b@x.test");
+    }
+
+    @Test
+    void bayesScoresGrowLinearlyFromHalfAtTheThresholdToTheMaximum() {
+        BayesConfig b = ConfigLoader.defaults().bayes();
+        assertThat(b.spamScore(0.9, 5.0)).isCloseTo(2.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(b.spamScore(0.95, 5.0)).isCloseTo(3.75, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(b.spamScore(1.0, 5.0)).isCloseTo(5.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(b.hamScore(0.1, -3.0)).isCloseTo(-1.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(b.hamScore(0.0, -3.0)).isCloseTo(-3.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void bayesProbabilitiesOutOfRangeNameTheRange() {
+        assertError("bayes:\n  spam_probability: 1\n", 2, 21,
+                "bayes.spam_probability must be above 0.5 and below 1, such as 0.9, not 1.0");
+        assertError("bayes:\n  ham_probability: 0.5\n", 2, 20,
+                "bayes.ham_probability must be above 0 and below 0.5, such as 0.1, not 0.5");
+    }
+
+    @Test
+    void autolearnHamScoreMustBeBelowSpamScore() {
+        assertError("bayes:\n  autolearn:\n    spam_score: 5\n    ham_score: 6\n", 4, 16,
+                "bayes.autolearn.ham_score must be below spam_score (5.0), not 6.0");
+    }
+
+    @Test
+    void badUsersEntriesPointAtTheEntry() {
+        assertError("bayes:\n  users:\n    example.org: family\n", 3, 5,
+                "bayes.users.example.org is not an address (info@example.com) or a whole domain"
+                        + " (\"@example.org\", quoted)");
+        assertError("bayes:\n  users:\n    \"@example.org\": \"two words\"\n", 3, 21,
+                "bayes.users.@example.org must be a user key: 1 to 255 printable ASCII characters without spaces,"
+                        + " such as alice@example.com");
+        assertError("bayes:\n  recipient_delimiter: \"@\"\n", 2, 24,
+                "bayes.recipient_delimiter must be up to 10 printable ASCII characters without spaces or @, such as"
+                        + " \"+\" or \"+-\" (as Postfix's recipient_delimiter), not \"@\"");
     }
 
     // --- ranges and forms

@@ -12,9 +12,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.postern.bayes.LmdbBayesStore;
 import org.postern.config.GreylistConfig;
 import org.postern.config.MilterConfig;
 import org.postern.config.PosternConfig;
+import org.postern.daemon.pipeline.BayesModels;
 import org.postern.daemon.pipeline.PipelineSettings;
 import org.postern.daemon.pipeline.PipelineResources;
 import org.postern.daemon.pipeline.ScanPipeline;
@@ -44,15 +46,18 @@ public final class Postern implements AutoCloseable {
     private final MilterServer server;
     private final PipelineResources resources;
     private final Optional<Greylister> greylister;
+    private final Optional<LmdbBayesStore> bayesStore;
     private final ScheduledExecutorService work;
     private final String hostName;
     private volatile PosternConfig config;
 
     private Postern(PosternConfig config, PipelineResources resources, Optional<Greylister> greylister,
-                    ScheduledExecutorService work, ScanPipeline pipeline, MilterServer server, String hostName) {
+                    Optional<LmdbBayesStore> bayesStore, ScheduledExecutorService work, ScanPipeline pipeline,
+                    MilterServer server, String hostName) {
         this.config = config;
         this.resources = resources;
         this.greylister = greylister;
+        this.bayesStore = bayesStore;
         this.work = work;
         this.pipeline = pipeline;
         this.server = server;
@@ -81,10 +86,15 @@ public final class Postern implements AutoCloseable {
         ScheduledExecutorService work = Executors.newScheduledThreadPool(2, daemonThreads("postern-work"));
         DnsResolver dns = null;
         Optional<Greylister> greylister = Optional.empty();
+        Optional<LmdbBayesStore> bayesStore = Optional.empty();
         try {
             dns = DnsSetup.resolver(config.dns());
             greylister = openGreylister(config, clock);
-            PipelineResources resources = new PipelineResources(dns, greylister, work);
+            // The same store `postern learn` writes and `postern check` reads; LMDB lets the processes share it.
+            bayesStore = config.bayes().enabled()
+                    ? Optional.of(LmdbBayesStore.open(config.stateDir().resolve("bayes"))) : Optional.empty();
+            PipelineResources resources = new PipelineResources(dns, greylister, work,
+                    bayesStore.map(BayesModels::of));
             ScanPipeline pipeline = new ScanPipeline(PipelineSettings.compile(config, resources, hostName,
                     Version.CURRENT));
             MilterConfig m = config.milter();
@@ -95,10 +105,11 @@ public final class Postern implements AutoCloseable {
             greylister.ifPresent(g -> work.scheduleWithFixedDelay(() -> purge(g), 1, 1, TimeUnit.MINUTES));
             LOG.info("{} serving the milter on {}:{}, state in {}", Version.CURRENT,
                     server.localAddress().getHostString(), server.localAddress().getPort(), config.stateDir());
-            return new Postern(config, resources, greylister, work, pipeline, server, hostName);
+            return new Postern(config, resources, greylister, bayesStore, work, pipeline, server, hostName);
         } catch (RuntimeException | Error e) {  // an Error too: lmdbjava's native library may fail to load
             work.shutdownNow();
             greylister.ifPresent(Greylister::close);
+            bayesStore.ifPresent(LmdbBayesStore::close);
             if (dns != null) {
                 dns.close();
             }
@@ -162,6 +173,9 @@ public final class Postern implements AutoCloseable {
             LOG.warn("greylist enabled, delay, retry_window, lifetime, prefixes or auto_allowlist_after changed;"
                     + " they take effect at the next restart (the other greylist settings apply now)");
         }
+        if (next.bayes().enabled() != config.bayes().enabled()) {
+            LOG.warn("bayes.enabled changed; it takes effect at the next restart (the other bayes settings apply now)");
+        }
         if (!next.milter().equals(config.milter())) {
             LOG.warn("milter settings changed; they take effect at the next restart");
         }
@@ -193,6 +207,7 @@ public final class Postern implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             greylister.ifPresent(Greylister::close);
+            bayesStore.ifPresent(LmdbBayesStore::close);
             resources.dns().close();
         }
     }

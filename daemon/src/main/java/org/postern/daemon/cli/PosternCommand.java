@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Mail filter daemon for Postfix.",
         subcommands = {DaemonCommand.class, ConfigCommand.class, SpfCommand.class, DkimCommand.class,
                 PostfixConfigCommand.class,
-                LearnCommand.class,
+                LearnCommand.class, CheckCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PosternCommand implements Runnable {
 

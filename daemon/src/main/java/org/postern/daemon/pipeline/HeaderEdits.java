@@ -83,18 +83,45 @@ final class HeaderEdits {
             edits.add(new MilterReply.InsertHeader(BELOW_OUR_RECEIVED, "Authentication-Results",
                     authenticationResults(authResults)));
         }
-        if (config.spamHeaders()) {
-            boolean spam = verdict.action().marksSpam();
-            edits.add(new MilterReply.AddHeader("X-Spam-Flag", spam ? " YES" : " NO"));
-            edits.add(new MilterReply.AddHeader("X-Spam-Score", " " + oneDecimal(verdict.score())));
-            edits.add(new MilterReply.AddHeader("X-Spam-Level", " " + "*".repeat(stars(verdict.score()))));
-            edits.add(new MilterReply.AddHeader("X-Spam-Status", spamStatus(verdict, spam, requiredScore)));
+        for (ReceivedHeaders.Field f : verdictHeaders(verdict, requiredScore)) {
+            edits.add(new MilterReply.AddHeader(f.name(), f.value()));
         }
-        edits.add(new MilterReply.AddHeader(config.symbolsHeader(), symbolsHeader(verdict)));
         if (!subjectPrefix.isEmpty()) {
             edits.add(rewriteSubject(headers, subjectPrefix));
         }
         return edits;
+    }
+
+    /**
+     * The verdict headers, in order: the {@code X-Spam-*} headers when enabled, then the symbols header (the score,
+     * the action and every symbol with its score, which {@code postern check} reads back at delivery). Values with
+     * their leading space, folded with LF + TAB.
+     */
+    List<ReceivedHeaders.Field> verdictHeaders(MessageVerdict verdict, double requiredScore) {
+        List<ReceivedHeaders.Field> fields = new ArrayList<>();
+        if (config.spamHeaders()) {
+            boolean spam = verdict.action().marksSpam();
+            fields.add(new ReceivedHeaders.Field("X-Spam-Flag", spam ? " YES" : " NO"));
+            fields.add(new ReceivedHeaders.Field("X-Spam-Score", " " + oneDecimal(verdict.score())));
+            fields.add(new ReceivedHeaders.Field("X-Spam-Level", " " + "*".repeat(stars(verdict.score()))));
+            fields.add(new ReceivedHeaders.Field("X-Spam-Status", spamStatus(verdict, spam, requiredScore)));
+        }
+        fields.add(new ReceivedHeaders.Field(config.symbolsHeader(), symbolsHeader(verdict)));
+        return fields;
+    }
+
+    /** The Subject with {@code prefix} put before it, or the prefix alone when there is none; leading space kept. */
+    static String prefixedSubject(ReceivedHeaders headers, String prefix) {
+        var subject = headers.first("Subject");
+        if (subject.isEmpty()) {
+            return " " + prefix.stripTrailing();
+        }
+        String value = subject.get().value();
+        int lead = 0;
+        while (lead < value.length() && (value.charAt(lead) == ' ' || value.charAt(lead) == '\t')) {
+            lead++;
+        }
+        return (lead == 0 ? " " : value.substring(0, lead)) + prefix + value.substring(lead);
     }
 
     /**
@@ -161,18 +188,11 @@ final class HeaderEdits {
     }
 
     private static MilterReply.Modification rewriteSubject(ReceivedHeaders headers, String prefix) {
-        var subject = headers.first("Subject");
-        if (subject.isEmpty()) {
-            return new MilterReply.AddHeader("Subject", " " + prefix.stripTrailing());
+        if (headers.first("Subject").isEmpty()) {
+            return new MilterReply.AddHeader("Subject", prefixedSubject(headers, prefix));
         }
-        String value = subject.get().value();
-        int lead = 0;
-        while (lead < value.length() && (value.charAt(lead) == ' ' || value.charAt(lead) == '\t')) {
-            lead++;
-        }
-        String leading = lead == 0 ? " " : value.substring(0, lead);
         // CHGHEADER index 1 = the first Subject the milter saw.
-        return new MilterReply.ChangeHeader(1, "Subject", leading + prefix + value.substring(lead));
+        return new MilterReply.ChangeHeader(1, "Subject", prefixedSubject(headers, prefix));
     }
 
     /** Joins words with spaces, folding (LF + TAB) before a word that would pass {@link #FOLD_AT} columns. */

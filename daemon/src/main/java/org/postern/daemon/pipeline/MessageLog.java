@@ -20,10 +20,10 @@ final class MessageLog {
 
     static void message(String queueId, long session, MessageVerdict verdict, ConnectionFacts connection,
                         Envelope envelope, boolean headersTruncated, long elapsedNanos) {
-        LOG.info("qid={} session={} action={} score={} ip={} from=<{}> rcpt={} outgoing={} symbols={}{} time_ms={}",
+        LOG.info("qid={} session={} action={} score={} ip={} from=<{}> rcpt={} outgoing={} symbols={}{}{} time_ms={}",
                 queueId, session, verdict.action().logName(), score(verdict.score()), ip(connection),
                 safe(envelope.sender()), envelope.recipients().size(), envelope.outgoing(),
-                symbols(verdict.symbols()), headersTruncated ? " headers_truncated=true" : "",
+                symbols(verdict.symbols()), bayes(verdict.bayes()), headersTruncated ? " headers_truncated=true" : "",
                 elapsedNanos / 1_000_000);
     }
 
@@ -38,6 +38,15 @@ final class MessageLog {
     static void aborted(String queueId, long session, ConnectionFacts connection, Envelope envelope) {
         LOG.info("qid={} session={} action=aborted ip={} helo={} from=<{}> rcpt={}", queueId, session,
                 ip(connection), safe(connection.helo()), safe(envelope.sender()), envelope.recipients().size());
+    }
+
+    /**
+     * Each recipient's own Bayes result, {@code bayes=rcpt=user:model:probability:SYMBOL(score),...}: the message's
+     * headers carry one Bayes symbol for all, the log tells what each recipient's model said.
+     */
+    private static String bayes(List<RecipientBayes> results) {
+        return results.isEmpty() ? ""
+                : " bayes=" + results.stream().map(r -> safe(r.describe())).collect(Collectors.joining(","));
     }
 
     private static String ip(ConnectionFacts c) {

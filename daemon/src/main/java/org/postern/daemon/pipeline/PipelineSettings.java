@@ -1,18 +1,12 @@
 package org.postern.daemon.pipeline;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
 import org.postern.config.ActionsConfig;
 import org.postern.config.PolicyConflicts;
-import org.postern.config.RecipientPolicy;
-import org.postern.config.SpamAction;
 import org.postern.config.PosternConfig;
 import org.postern.config.SymbolConfig;
 import org.postern.dns.DnsResolver;
@@ -28,44 +22,27 @@ public final class PipelineSettings {
     final PosternConfig config;
     final List<Check> checks;
     final EffectivePolicy defaultPolicy;
-    private final List<RecipientEntry> recipientPolicies;
+    private final RecipientPolicies policies;
     final HeaderEdits headerEdits;
     final SmtpReply rejectReply;
     final SmtpReply softRejectReply;
     final SmtpReply greylistReply;
     final String version;
     final GreylistGate greylist;
+    final BayesGate bayes;
     private final Map<String, SymbolConfig> symbols;
 
     private PipelineSettings(PosternConfig config, List<Check> checks, Map<String, SymbolConfig> symbols,
-                             GreylistGate greylist, String authservId, String version) {
+                             GreylistGate greylist, BayesGate bayes, String authservId, String version) {
         this.config = config;
         this.checks = List.copyOf(checks);
         this.symbols = Map.copyOf(symbols);
         this.greylist = greylist;
+        this.bayes = bayes;
         this.version = version;
         ActionsConfig actions = config.actions();
-        EnumMap<ActionKind, Double> thresholds = new EnumMap<>(ActionKind.class);
-        put(thresholds, ActionKind.REJECT, actions.reject());
-        put(thresholds, ActionKind.DISCARD, actions.discard());
-        put(thresholds, ActionKind.QUARANTINE, actions.quarantine());
-        put(thresholds, ActionKind.SOFT_REJECT, actions.softReject());
-        put(thresholds, ActionKind.GREYLIST, actions.greylist());
-        put(thresholds, ActionKind.REWRITE_SUBJECT, actions.rewriteSubject());
-        put(thresholds, ActionKind.ADD_HEADER, actions.addHeader());
-        this.defaultPolicy = new EffectivePolicy("default", thresholds, config.greylist().enabled(),
-                actions.subjectPrefix(), SpamAction.REJECT);
-        List<RecipientEntry> entries = new ArrayList<>();
-        for (RecipientPolicy rp : config.policy().recipients()) {
-            EnumMap<ActionKind, Double> own = new EnumMap<>(thresholds);
-            put(own, ActionKind.ADD_HEADER, rp.spamThreshold());
-            put(own, ActionKind.REWRITE_SUBJECT, rp.rewriteSubject());
-            put(own, ActionKind.REJECT, rp.rejectThreshold());
-            entries.add(new RecipientEntry(rp.match().toLowerCase(Locale.ROOT), new EffectivePolicy(rp.match(), own,
-                    rp.greylist().orElse(config.greylist().enabled()),
-                    rp.subjectPrefix().orElse(actions.subjectPrefix()), rp.spamAction().orElse(SpamAction.REJECT))));
-        }
-        this.recipientPolicies = List.copyOf(entries);
+        this.policies = RecipientPolicies.of(config);
+        this.defaultPolicy = policies.defaultPolicy();
         this.rejectReply = ConfigValues.reply(actions.rejectReply());
         this.softRejectReply = ConfigValues.reply(actions.softRejectReply());
         this.greylistReply = ConfigValues.reply(actions.greylistReply());
@@ -103,7 +80,8 @@ public final class PipelineSettings {
         checks.addAll(extra);
         GreylistGate greylist = new GreylistGate(resources.greylister().orElse(null), config.greylist(),
                 resources.work(), symbols.get("spf.pass").name());
-        return new PipelineSettings(config, checks, symbols, greylist, authservId, version);
+        BayesGate bayes = new BayesGate(config.bayes(), symbols, resources.bayes(), resources.work());
+        return new PipelineSettings(config, checks, symbols, greylist, bayes, authservId, version);
     }
 
     /** Result kinds to configured symbols. */
@@ -131,34 +109,20 @@ public final class PipelineSettings {
         return Symbol.scored(sc.name(), sc.score(), reason, false);
     }
 
-    /**
-     * The policy of one recipient: the entry for its address, else the entry for the most specific domain that
-     * matches it (as in Postfix's access maps), else the global settings.
-     */
+    /** The policy of one recipient ({@link RecipientPolicies#policyFor}). */
     EffectivePolicy policyFor(String recipient) {
-        String address = recipient.toLowerCase(Locale.ROOT);
-        String domain = Envelope.domainOf(address);
-        EffectivePolicy best = null;
-        int bestLength = -1;
-        for (RecipientEntry e : recipientPolicies) {
-            if (e.match().indexOf('@') >= 0) {
-                if (e.match().equals(address)) {
-                    return e.policy();
-                }
-            } else if (LocalListsCheck.nameMatches(e.match(), domain) && e.match().length() > bestLength) {
-                best = e.policy();
-                bestLength = e.match().length();
-            }
-        }
-        return best != null ? best : defaultPolicy;
+        return policies.policyFor(recipient);
+    }
+
+    /** Whether the Bayes classifier is used for a recipient ({@link RecipientPolicies#bayesFor}). */
+    boolean bayesFor(String recipient) {
+        return policies.bayesFor(recipient);
     }
 
     /** How recipients with differing policies are reconciled. */
     PolicyConflicts policyConflicts() {
         return config.policy().conflicts();
     }
-
-    private record RecipientEntry(String match, EffectivePolicy policy) {}
 
     /**
      * STYLE.md "Symbols": startup fails on an unmapped result kind or a configured kind that no check produces. The
@@ -167,6 +131,7 @@ public final class PipelineSettings {
      */
     private void checkSymbolTable() {
         Set<String> produced = new TreeSet<>(GreylistGate.RESULT_KINDS);
+        produced.addAll(BayesGate.RESULT_KINDS);
         for (Check c : checks) {
             produced.addAll(c.resultKinds());
             if (!c.resultKinds().contains(c.name() + ".temperror")) {
@@ -183,9 +148,5 @@ public final class PipelineSettings {
                 throw new IllegalStateException("built-in result kind '" + kind + "' is produced by no check");
             }
         }
-    }
-
-    private static void put(Map<ActionKind, Double> map, ActionKind action, OptionalDouble threshold) {
-        threshold.ifPresent(t -> map.put(action, t));
     }
 }

@@ -80,6 +80,8 @@ final class ScanSession implements MilterFilter {
         final List<ReceivedHeaders.Field> headers = new ArrayList<>();
         long headerBytes;
         boolean headersTruncated;
+        /** The message as Bayes reads it, from end of headers on; null when Bayes does not look at it. */
+        BayesGate.MessageBytes bayes;
 
         Transaction(Envelope envelope) {
             this.envelope = envelope;
@@ -256,6 +258,7 @@ final class ScanSession implements MilterFilter {
             }
             tx.scans.add(scan);
         }
+        tx.bayes = settings.bayes.begin(facts, envelope, headers, headerLeadingSpace).orElse(null);
         return CONTINUE;
     }
 
@@ -276,6 +279,9 @@ final class ScanSession implements MilterFilter {
                 tx.scans.set(i, null);
                 tx.failedScans.add(guard.bug(settings.checks.get(i), Stage.END_OF_MESSAGE, bug));
             }
+        }
+        if (tx.bayes != null) {
+            tx.bayes.append(body.chunk().duplicate());
         }
         return CONTINUE;
     }
@@ -308,7 +314,12 @@ final class ScanSession implements MilterFilter {
         }
         List<CompletableFuture<CheckResult>> earlier =
                 concat(connectResults, heloResults, tx.mailResults, tx.endOfHeadersResults);
-        return await(concat(earlier, eomResults, scanResults), budget).thenComposeAsync(ignored -> {
+        // Bayes classifies per recipient on the work executor; its future completes within the budget by itself.
+        CompletableFuture<List<RecipientBayes>> bayes = tx.bayes == null || envelope.recipients().isEmpty()
+                ? CompletableFuture.completedFuture(List.of())
+                : settings.bayes.classify(tx.bayes, envelope.recipients(), settings::bayesFor, budget);
+        CompletableFuture<Void> checksDone = await(concat(earlier, eomResults, scanResults), budget);
+        return CompletableFuture.allOf(checksDone, bayes).thenComposeAsync(ignored -> {
             List<CheckResult> scanned = new ArrayList<>(tx.failedScans);
             for (int i = 0; i < scanResults.size(); i++) {
                 CheckResult r = scanResults.get(i).getNow(null);
@@ -320,15 +331,24 @@ final class ScanSession implements MilterFilter {
             List<List<Symbol>> perRecipient = tx.acceptedRecipientResults.stream().map(CheckResult::symbols).toList();
             EffectivePolicy policy = tx.acceptedRecipientPolicies.isEmpty() ? settings.defaultPolicy
                     : EffectivePolicy.strictest(tx.acceptedRecipientPolicies.stream().distinct().toList());
-            MessageVerdict verdict = verdicts.decide(VerdictPolicy.messageSymbols(session.symbols(), perRecipient),
+            List<RecipientBayes> bayesResults = bayes.join();
+            Optional<Symbol> bayesSymbol = BayesGate.messageSymbol(bayesResults);
+            List<Symbol> sessionSymbols = new ArrayList<>(session.symbols());
+            bayesSymbol.ifPresent(sessionSymbols::add);
+            MessageVerdict verdict = verdicts.decide(VerdictPolicy.messageSymbols(sessionSymbols, perRecipient),
                     policy);
             return greylistAtEndOfMessage(verdict, policy, facts, envelope, budget).thenApplyAsync(finalVerdict -> {
                 List<String> authResults = new ArrayList<>(session.authenticationResults());
                 tx.acceptedRecipientResults.forEach(r -> authResults.addAll(r.authenticationResults()));
                 EndOfMessageReply reply = verdicts.reply(finalVerdict, policy, headers, authResults,
                         session.traceHeaders(), session.signatures(), envelope.outgoing(), headerLeadingSpace);
-                MessageLog.message(macros.get("i").orElse("NOQUEUE"), info.id(), finalVerdict, facts, envelope,
-                        tx.headersTruncated, System.nanoTime() - tx.startNanos);
+                MessageLog.message(macros.get("i").orElse("NOQUEUE"), info.id(), finalVerdict.withBayes(bayesResults),
+                        facts, envelope, tx.headersTruncated, System.nanoTime() - tx.startNanos);
+                if (tx.bayes != null) {
+                    // After the verdict, on the work executor: learning never delays the reply.
+                    settings.bayes.autolearn(tx.bayes,
+                            finalVerdict.score() - bayesSymbol.map(Symbol::score).orElse(0.0));
+                }
                 return reply;
             }, info.eventLoop());
         }, info.eventLoop());

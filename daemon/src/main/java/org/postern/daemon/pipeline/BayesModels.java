@@ -1,0 +1,50 @@
+package org.postern.daemon.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.function.Function;
+import org.postern.bayes.LearnKey;
+import org.postern.bayes.LearnOutcome;
+import org.postern.bayes.LmdbBayesStore;
+import org.postern.bayes.MessageTokens;
+import org.postern.bayes.TokenCounts;
+
+/**
+ * The Bayes token store as the pipeline and {@code postern check} use it: {@link #of} wraps the embedded store, tests
+ * put a failing or slow store in its place (the one seam, as OkHttp's {@code Dns}). Calls block on local I/O, so they
+ * run on the {@code work} executor, never on an event loop.
+ */
+public interface BayesModels {
+
+    /**
+     * Runs {@code reader} on one user's counts, from one snapshot, on the calling thread.
+     *
+     * @param user the user key; {@link LmdbBayesStore#GLOBAL} for the global model
+     * @throws org.postern.bayes.BayesStoreException when the store fails
+     */
+    <T> T read(String user, Function<? super TokenCounts, ? extends T> reader);
+
+    /**
+     * Learns one message for one user (autolearn), keyed by the message's bytes so learning it again changes nothing.
+     *
+     * @throws org.postern.bayes.BayesStoreException when the store fails; nothing was stored
+     */
+    LearnOutcome learn(String user, byte[] rawMessage, MessageTokens tokens, boolean spam);
+
+    /** The embedded store; the caller keeps owning it and closes it. */
+    static BayesModels of(LmdbBayesStore store) {
+        requireNonNull(store, "store");
+        return new BayesModels() {
+            @Override
+            public <T> T read(String user, Function<? super TokenCounts, ? extends T> reader) {
+                return store.read(user, reader);
+            }
+
+            @Override
+            public LearnOutcome learn(String user, byte[] rawMessage, MessageTokens tokens, boolean spam) {
+                // The same key `postern learn` uses, so a message autolearned and later learned by hand counts once.
+                return store.learn(user, LearnKey.of(rawMessage), tokens, spam);
+            }
+        };
+    }
+}

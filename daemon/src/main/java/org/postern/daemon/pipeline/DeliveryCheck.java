@@ -1,0 +1,146 @@
+package org.postern.daemon.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.postern.config.PosternConfig;
+
+/**
+ * Delivery-time classification for one user ({@code postern check --user}, DESIGN.md "Per-user Bayes with several
+ * recipients"): when Dovecot's LMTP or Sieve delivers a message, it belongs to one user, so that user's Bayes verdict
+ * can decide. The objective evidence is not evaluated again (the client, the envelope and DNS are gone by then): it is
+ * carried over from the symbols header Postern wrote in the milter pass, without any Bayes symbol it lists (the
+ * milter pass's Bayes symbol may be another recipient's, README "Bayes with several recipients"), and this user's
+ * own Bayes symbol is added. The action follows the user's policy ({@code policy.recipients}, {@code actions}).
+ *
+ * <p>The symbols header read is the last one: Postern appends its own below the fields the message arrived with, and
+ * removes forged incoming copies unless {@code headers.remove_foreign_spam_headers} is off. A message without one
+ * (outgoing, or one that never passed the milter) carries over nothing.
+ *
+ * <p>Runs on the calling thread (it reads the token store); thread-safe.
+ */
+public final class DeliveryCheck {
+
+    /** {@code NAME(score)} at the start of a word of the symbols header, as {@link Symbol#describe()} writes it. */
+    private static final Pattern SYMBOL =
+            Pattern.compile("([A-Z][A-Z0-9_]*)\\((-?[0-9]+(?:\\.[0-9]+)?)\\)(?:\\{(.*)})?");
+
+    private final PosternConfig config;
+    private final RecipientPolicies policies;
+    private final BayesGate bayes;
+    private final HeaderEdits headerEdits;
+    private final Set<String> bayesSymbolNames;
+
+    private DeliveryCheck(PosternConfig config, BayesModels models, String authservId, String version) {
+        this.config = config;
+        this.policies = RecipientPolicies.of(config);
+        this.bayes = new BayesGate(config.bayes(), config.symbols(), Optional.of(models), Runnable::run);
+        this.headerEdits = new HeaderEdits(config.headers(), authservId, version);
+        Set<String> names = new HashSet<>();
+        for (String kind : BayesGate.RESULT_KINDS) {
+            names.add(config.symbols().get(kind).name());
+        }
+        this.bayesSymbolNames = Set.copyOf(names);
+    }
+
+    /**
+     * @param models     the token store
+     * @param hostName   the authserv-id when the configuration names none
+     * @param version    for X-Spam-Status
+     */
+    public static DeliveryCheck create(PosternConfig config, BayesModels models, String hostName, String version) {
+        requireNonNull(config, "config");
+        return new DeliveryCheck(config, requireNonNull(models, "models"), config.authservId().orElse(hostName),
+                requireNonNull(version, "version"));
+    }
+
+    /**
+     * Classifies one message for one user.
+     *
+     * @param rawMessage the message as delivered (RFC 5322, CRLF or LF line ends)
+     * @param recipient  the recipient address (mapped to a user key by {@code bayes.users}) or a user key; empty
+     *                   for the global model
+     * @throws org.postern.bayes.BayesStoreException when the store fails
+     */
+    public DeliveryVerdict check(byte[] rawMessage, String recipient) {
+        ReceivedHeaders headers = headersOf(rawMessage);
+        List<Symbol> symbols = new ArrayList<>(carriedOver(headers));
+        RecipientBayes own = bayes.classifyNow(rawMessage, List.of(recipient),
+                r -> config.bayes().enabled() && policies.bayesFor(r)).get(0);
+        own.symbol().ifPresent(symbols::add);
+        EffectivePolicy policy = policies.policyFor(recipient);
+        double score = MessageVerdict.sum(symbols);
+        ActionKind action = policy.adjust(policy.actions().decide(symbols, score), ActionPolicy.forced(symbols));
+        MessageVerdict verdict = new MessageVerdict(action, score, symbols);
+        List<ReceivedHeaders.Field> added = new ArrayList<>(headerEdits.verdictHeaders(verdict,
+                policy.requiredScore()));
+        if (action == ActionKind.REWRITE_SUBJECT && !policy.subjectPrefix().isEmpty()) {
+            added.add(new ReceivedHeaders.Field("Subject", HeaderEdits.prefixedSubject(headers,
+                    policy.subjectPrefix())));
+        }
+        return new DeliveryVerdict(action, score, own, symbols, added);
+    }
+
+    /** The symbols of the milter pass's symbols header (the last one), without Bayes symbols. */
+    private List<Symbol> carriedOver(ReceivedHeaders headers) {
+        ReceivedHeaders.Field last = null;
+        for (ReceivedHeaders.Field f : headers.fields()) {
+            if (f.name().equalsIgnoreCase(config.headers().symbolsHeader())) {
+                last = f;
+            }
+        }
+        List<Symbol> symbols = new ArrayList<>();
+        if (last == null) {
+            return symbols;
+        }
+        for (String word : last.unfoldedValue().split("\\s+")) {
+            String w = word.endsWith(",") ? word.substring(0, word.length() - 1) : word;
+            Matcher m = SYMBOL.matcher(w);
+            if (!m.matches() || bayesSymbolNames.contains(m.group(1)) || m.group(1).startsWith("BAYES_")) {
+                continue;  // score=, action=, and Bayes: this user's own verdict replaces the milter pass's
+            }
+            double value = Double.parseDouble(m.group(2));
+            if (Double.isFinite(value)) {
+                symbols.add(Symbol.scored(m.group(1), value, m.group(3) == null ? "" : m.group(3), false));
+            }
+        }
+        return symbols;
+    }
+
+    /** The header fields of a raw message (up to the first empty line), values with their leading space. */
+    static ReceivedHeaders headersOf(byte[] rawMessage) {
+        String text = new String(rawMessage, StandardCharsets.ISO_8859_1);
+        List<ReceivedHeaders.Field> fields = new ArrayList<>();
+        String name = null;
+        StringBuilder value = new StringBuilder();
+        for (String line : text.split("\r?\n", -1)) {
+            if (line.isEmpty()) {
+                break;
+            }
+            if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && name != null) {
+                value.append('\n').append(line);  // RFC 5322 §2.2.3 folding, kept as the milter sees it
+                continue;
+            }
+            if (name != null) {
+                fields.add(new ReceivedHeaders.Field(name, value.toString()));
+            }
+            int colon = line.indexOf(':');
+            name = colon > 0 ? line.substring(0, colon).strip() : null;
+            value.setLength(0);
+            if (colon > 0) {
+                value.append(line.substring(colon + 1));
+            }
+        }
+        if (name != null) {
+            fields.add(new ReceivedHeaders.Field(name, value.toString()));
+        }
+        return ReceivedHeaders.of(fields);
+    }
+}

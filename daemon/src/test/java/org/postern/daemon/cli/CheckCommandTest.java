@@ -1,0 +1,177 @@
+package org.postern.daemon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postern.bayes.LmdbBayesStore;
+import org.postern.daemon.pipeline.BayesTraining;
+import picocli.CommandLine;
+
+/**
+ * {@code postern check} against a token store in a temporary directory: alice's model finds offers spam, bob's finds
+ * them ham, and the milter pass's symbols header carries an objective score of 3.
+ */
+class CheckCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the milter pass wrote: objective symbols worth 3.00 and its (another recipient's) Bayes symbol. */
+    private static final String MILTER_SYMBOLS = "X-Postern-Symbols: score=0.00 action=no_action;"
+            + " SPF_SOFTFAIL(0.50),\r\n\tLOCAL_SENDER_BLOCK(2.50){offers.test}, BAYES_HAM(-3.00){0.0000}\r\n";
+
+    @TempDir
+    Path dir;
+    private Path config;
+
+    @BeforeEach
+    void trainAndConfigure() throws Exception {
+        try (LmdbBayesStore store = LmdbBayesStore.open(dir.resolve("state/bayes"),
+                LmdbBayesStore.MIN_MAP_SIZE_BYTES * 16)) {
+            BayesTraining.train(store, "alice@example.test", true, 6);
+            BayesTraining.train(store, "bob@example.test", false, 6);
+        }
+        config = dir.resolve("postern.yml");
+        Files.writeString(config, """
+                bayes:
+                  min_spam: 5
+                  min_ham: 5
+                  users: {"info@example.test": alice@example.test}
+                policy:
+                  recipients:
+                    - {match: alice@example.test, spam_threshold: 5, rewrite_subject: 20}
+                """);
+    }
+
+    @Test
+    void eachUserGetsItsOwnVerdictWithTheMilterScoreCarriedOver() throws Exception {
+        Path message = write("offer.eml", delivered(BayesTraining.offer(50)));
+
+        JsonNode alice = JSON.readTree(run("--user", "alice@example.test", "--json", message.toString()).out);
+        assertThat(alice.get("file").asText()).isEqualTo(message.toString());
+        assertThat(alice.get("action").asText()).isEqualTo("add_header");
+        assertThat(alice.get("bayes_probability").asDouble()).isGreaterThanOrEqualTo(0.9);
+        assertThat(names(alice)).containsExactly("SPF_SOFTFAIL", "LOCAL_SENDER_BLOCK", "BAYES_SPAM");
+        assertThat(alice.get("score").asDouble()).isEqualTo(3.0 + alice.get("symbols").get(2).get("score").asDouble(),
+                org.assertj.core.data.Offset.offset(0.005));
+        assertThat(alice.get("symbols").get(2).get("score").asDouble()).isBetween(2.55, 5.1);
+
+        JsonNode bob = JSON.readTree(run("--user", "Bob+work@Example.test", "--json", message.toString()).out);
+        assertThat(bob.get("action").asText()).isEqualTo("no_action");
+        assertThat(bob.get("bayes_probability").asDouble()).isLessThanOrEqualTo(0.1);
+        assertThat(names(bob)).containsExactly("SPF_SOFTFAIL", "LOCAL_SENDER_BLOCK", "BAYES_HAM");
+        assertThat(bob.get("score").asDouble()).isBetween(0.0, 1.5);
+    }
+
+    @Test
+    void printsTheHeadersPosternWouldAdd() throws Exception {
+        Path message = write("offer.eml", delivered(BayesTraining.offer(51)));
+        // info@ is an alias of alice for Bayes (bayes.users), with the global policy (6 to mark, 8 to rewrite).
+        Run alice = run("--user", "info@example.test", message.toString());
+        assertThat(alice.code).isZero();
+        assertThat(alice.out).startsWith("X-Spam-Flag: YES\n").contains("\nX-Spam-Score: ")
+                .containsPattern("\nX-Spam-Status: Yes, score=\\d+\\.\\d required=6\\.0")
+                .containsPattern("\nX-Postern-Symbols: score=\\d+\\.\\d\\d action=(add_header|rewrite_subject);")
+                .contains("BAYES_SPAM(");
+        if (alice.out.contains("action=rewrite_subject")) {
+            assertThat(alice.out).contains("\nSubject: ***SPAM*** Exclusive bonus 51 for you\n");
+        }
+        assertThat(alice.out).doesNotContain("BAYES_HAM");
+    }
+
+    @Test
+    void aUserWithoutAModelGetsNoBayesSymbolAndTheMilterScoreOnly() throws Exception {
+        Path message = write("offer.eml", delivered(BayesTraining.offer(52)));
+        JsonNode carol = JSON.readTree(run("--user", "carol@example.test", "--json", message.toString()).out);
+        assertThat(carol.get("bayes_probability").isNull()).isTrue();
+        assertThat(carol.get("score").asDouble()).isEqualTo(3.0);
+        assertThat(carol.get("action").asText()).isEqualTo("no_action");
+        assertThat(names(carol)).containsExactly("SPF_SOFTFAIL", "LOCAL_SENDER_BLOCK");
+    }
+
+    @Test
+    void aForgedSymbolsHeaderAboveOursIsNotCarriedOver() throws Exception {
+        // With headers.remove_foreign_spam_headers off, a sender's copy stays above the one Postern appended.
+        String forged = "X-Postern-Symbols: score=-50.00 action=no_action; LOCAL_CLIENT_ALLOW(-50.00)\r\n";
+        String text = new String(delivered(BayesTraining.offer(55)), StandardCharsets.UTF_8);
+        Path message = write("forged.eml", (forged + text).getBytes(StandardCharsets.UTF_8));
+
+        JsonNode carol = JSON.readTree(run("--user", "carol@example.test", "--json", message.toString()).out);
+        assertThat(names(carol)).containsExactly("SPF_SOFTFAIL", "LOCAL_SENDER_BLOCK");
+        assertThat(carol.get("score").asDouble()).isEqualTo(3.0);
+    }
+
+    @Test
+    void checksSeveralFilesAndReportsAnUnreadableOneWithoutStopping() throws Exception {
+        Path offer = write("offer.eml", BayesTraining.offer(53));
+        Path work = write("work.eml", BayesTraining.work(53));
+        Path missing = dir.resolve("missing.eml");
+        Run run = run("--user", "alice@example.test", "--json", offer.toString(), missing.toString(),
+                work.toString());
+
+        assertThat(run.code).isEqualTo(1);
+        assertThat(run.err).contains("postern check: " + missing + ": cannot read: no such file");
+        List<String> lines = run.out.lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(JSON.readTree(lines.get(0)).get("file").asText()).isEqualTo(offer.toString());
+        assertThat(names(JSON.readTree(lines.get(0)))).containsExactly("BAYES_SPAM");
+        assertThat(names(JSON.readTree(lines.get(1)))).containsExactly("BAYES_HAM");
+    }
+
+    @Test
+    void readsStdinWithoutFiles() throws Exception {
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream(delivered(BayesTraining.work(54))));
+            JsonNode bob = JSON.readTree(run("--user", "bob@example.test", "--json").out);
+            assertThat(bob.get("file").asText()).isEqualTo("-");
+            assertThat(names(bob)).containsExactly("SPF_SOFTFAIL", "LOCAL_SENDER_BLOCK", "BAYES_SPAM");
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    private static List<String> names(JsonNode line) {
+        List<String> names = new ArrayList<>();
+        line.get("symbols").forEach(s -> names.add(s.get("name").asText()));
+        return names;
+    }
+
+    /** The message as delivered after the milter pass: Postern's symbols header appended to its header. */
+    private static byte[] delivered(byte[] raw) {
+        String text = new String(raw, StandardCharsets.UTF_8);
+        int end = text.indexOf("\r\n\r\n") + 2;
+        return (text.substring(0, end) + MILTER_SYMBOLS + text.substring(end)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Path write(String name, byte[] content) throws Exception {
+        return Files.write(dir.resolve(name), content);
+    }
+
+    private record Run(int code, String out, String err) {}
+
+    private Run run(String... args) {
+        CommandLine cl = PosternCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        List<String> all = new ArrayList<>(List.of("check", "--config", config.toString(), "--state-dir",
+                dir.resolve("state").toString()));
+        all.addAll(List.of(args));
+        int code = cl.execute(all.toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+}
