@@ -41,7 +41,9 @@ import java.util.TreeMap;
  * @param users              recipient address ({@code info@example.com}) or whole domain ({@code @example.org}) →
  *                           user key, for aliases and shared mailboxes; keys compared without regard to case; a user
  *                           key is printable ASCII without spaces, 1..255 bytes; default none
- * @param spamProbability    from this probability on, BAYES_SPAM; strictly between 0.5 and 1, default 0.9
+ * @param spamProbability    from this probability on, BAYES_SPAM; strictly between 0.5 and 1, default 0.76: the lowest
+ *                           that kept out-of-fold false positives within 0.1% on the SpamAssassin corpus's training
+ *                           half (docs/BENCHMARKS.md)
  * @param hamProbability     up to this probability, BAYES_HAM; strictly between 0 and 0.5, default 0.1
  * @param autolearn          autolearn into the global model; default off
  * @throws IllegalArgumentException if a value breaks a rule; the message names the YAML key
@@ -50,7 +52,7 @@ public record BayesConfig(boolean enabled, int minSpam, int minHam, int maxScann
         String recipientDelimiter, Map<String, String> users, double spamProbability, double hamProbability,
         BayesAutolearn autolearn) {
 
-    static final BayesConfig DEFAULTS = new BayesConfig(true, 200, 200, 512 * 1024, 2_000_000, "+", Map.of(), 0.9,
+    static final BayesConfig DEFAULTS = new BayesConfig(true, 200, 200, 512 * 1024, 2_000_000, "+", Map.of(), 0.76,
             0.1, BayesAutolearn.DEFAULTS);
 
     /** Longest user key, as the store accepts it. */

@@ -63,7 +63,7 @@ class BayesPipelineTest {
             bayes: {min_spam: 5, min_ham: 5}
             """;
 
-    /** A probability as logged, at or above the default spam_probability (0.9), and at or below 0.1. */
+    /** A probability as logged, at or above the default spam_probability (0.76), and at or below 0.1. */
     private static final String SPAMMY = "(0\\.9\\d{3}|1\\.0000)";
     private static final String HAMMY = "0\\.(0\\d{3}|1000)";
 
