@@ -484,7 +484,7 @@ class ConfigLoaderTest {
     @Test
     void bayesDefaultsAreDocumented() {
         BayesConfig b = ConfigLoader.defaults().bayes();
-        assertThat(b).isEqualTo(new BayesConfig(true, 200, 200, 524288, 2_000_000, "+", java.util.Map.of(), 0.9, 0.1,
+        assertThat(b).isEqualTo(new BayesConfig(true, 200, 200, 524288, 2_000_000, "+", java.util.Map.of(), 0.76, 0.1,
                 new BayesAutolearn(false, 12.0, -0.5)));
         assertThat(ConfigLoader.defaults().symbols().get("bayes.spam")).extracting(SymbolConfig::name,
                 SymbolConfig::score).containsExactly("BAYES_SPAM", 5.1);
@@ -516,8 +516,8 @@ class ConfigLoaderTest {
     @Test
     void bayesScoresGrowLinearlyFromHalfAtTheThresholdToTheMaximum() {
         BayesConfig b = ConfigLoader.defaults().bayes();
-        assertThat(b.spamScore(0.9, 5.0)).isCloseTo(2.5, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(b.spamScore(0.95, 5.0)).isCloseTo(3.75, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(b.spamScore(0.76, 5.0)).isCloseTo(2.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(b.spamScore(0.88, 5.0)).isCloseTo(3.75, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(b.spamScore(1.0, 5.0)).isCloseTo(5.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(b.hamScore(0.1, -3.0)).isCloseTo(-1.5, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(b.hamScore(0.0, -3.0)).isCloseTo(-3.0, org.assertj.core.data.Offset.offset(1e-9));
