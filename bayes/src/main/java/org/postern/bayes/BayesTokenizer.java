@@ -48,7 +48,8 @@ import org.apache.james.mime4j.util.CharsetUtil;
  *   <li>{@code subject:word}; {@code h:from:addr}, {@code h:from:domain}, {@code h:from-name:word}, the same for
  *       {@code h:reply-to:}; {@code h:received:host} and each parent domain, {@code h:received:ip:a.b.c} (the /24);
  *       {@code h:message-id:domain}; {@code h:date:zone:+0200} (or {@code none}); {@code h:x-mailer:value} (also
- *       User-Agent); {@code h:content-type:type}, {@code h:charset:cs}; {@code h:rcpt-count:n} (To + Cc addresses, bucketed 0,1,2,3-5,6-10,11+)</li>
+ *       User-Agent); {@code h:content-type:type}, {@code h:charset:cs}; {@code h:rcpt-count:n} (To + Cc addresses,
+ *       bucketed 0,1,2,3-5,6-10,11+)</li>
  *   <li>{@code ct:type/subtype} for every part, {@code charset:cs} declared text charsets, {@code cte:encoding},
  *       {@code att:name:file.pdf}, {@code att:ext:pdf} attachment names;
  *       {@code mime:malformed} when parsing stopped</li>

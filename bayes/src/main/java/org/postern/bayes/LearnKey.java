@@ -13,10 +13,10 @@ import java.util.Locale;
  * copy delivered into a Maildir, and the copy a user later moves into or out of Junk.
  *
  * <p>Those copies differ in their headers — Postfix adds {@code Return-Path}, {@code Delivered-To} and
- * {@code Received}, Postern its {@code X-Spam-*} and {@code Authentication-Results}, a mail client its flags — but not in
- * their body or {@code Message-ID}. So the key is the SHA-256 of the {@code Message-ID} field's value (whitespace
- * removed, lower-cased; when absent, the {@code Date}, {@code From} and {@code Subject} values instead) and the body after the first empty line, with CRLF read as LF and trailing
- * empty lines ignored (mbox and Maildir writers differ there). This follows sa-learn, which keys its seen database on
+ * {@code Received}, Postern its {@code X-Spam-*} and {@code Authentication-Results}, a mail client its flags — but not
+ * in their body or {@code Message-ID}. So the key is the SHA-256 of the {@code Message-ID} field's value (whitespace
+ * removed, lower-cased; when absent, the {@code Date}, {@code From} and {@code Subject} values instead) and the body
+ * after the first empty line, with CRLF read as LF and trailing empty lines ignored (mbox and Maildir writers differ there). This follows sa-learn, which keys its seen database on
  * the Message-ID and a digest of the message ({@code Mail::SpamAssassin::Message::generate_msgid}). A message without
  * a Message-ID is still told apart from others by its date, author, subject and body.
  *

@@ -19,8 +19,10 @@ class BayesClassifierTest {
     private static InMemoryTokenCounts trained(int perClass) {
         var counts = new InMemoryTokenCounts();
         for (int i = 0; i < perClass; i++) {
-            counts.learn(i % 2 == 0 ? MessageTokens.ofStrings("spammy", "common") : MessageTokens.ofStrings("spammy"), true);
-            counts.learn(i % 2 == 0 ? MessageTokens.ofStrings("hammy", "common") : MessageTokens.ofStrings("hammy"), false);
+            counts.learn(i % 2 == 0 ? MessageTokens.ofStrings("spammy", "common") : MessageTokens.ofStrings("spammy"),
+                    true);
+            counts.learn(i % 2 == 0 ? MessageTokens.ofStrings("hammy", "common") : MessageTokens.ofStrings("hammy"),
+                    false);
         }
         return counts;
     }
@@ -163,7 +165,8 @@ class BayesClassifierTest {
     @Test
     void rejectsInvalidSettingsAndVerdicts() {
         assertThrows(IllegalArgumentException.class, () -> ClassifierSettings.withMinimums(-1, 0));
-        assertThrows(IllegalArgumentException.class, () -> new ClassifierSettings(0, 0, 1, 1.0, 0.1, 150, Combining.FISHER));
+        assertThrows(IllegalArgumentException.class,
+                () -> new ClassifierSettings(0, 0, 1, 1.0, 0.1, 150, Combining.FISHER));
         assertThrows(IllegalArgumentException.class, () -> new BayesVerdict(Double.NaN, 0, false));
     }
 

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class LearnKeyTest {
 
-    private static final String RECEIVED = "Message-ID: <a1@example.org>\nFrom: x@example.org\nSubject: hi\n\nbody line\n";
+    private static final String RECEIVED =
+            "Message-ID: <a1@example.org>\nFrom: x@example.org\nSubject: hi\n\nbody line\n";
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

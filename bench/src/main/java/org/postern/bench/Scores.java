@@ -68,7 +68,8 @@ final class Scores {
     }
 
     static String summary(double[] score, boolean[] spam) {
-        return String.format("AUC %.5f  caught@0.1%%FP %.1f%% (p > %.4f)  FP/FN@0.5 %d/%d  FP/FN@0.9 %d/%d  FP/FN@0.99 %d/%d",
+        return String.format("AUC %.5f  caught@0.1%%FP %.1f%% (p > %.4f)  "
+                + "FP/FN@0.5 %d/%d  FP/FN@0.9 %d/%d  FP/FN@0.99 %d/%d",
                 auc(score, spam), 100 * caughtAtFpRate(score, spam, 0.001), thresholdAtFpRate(score, spam, 0.001),
                 falsePositives(score, spam, 0.5), falseNegatives(score, spam, 0.5),
                 falsePositives(score, spam, 0.9), falseNegatives(score, spam, 0.9),

@@ -90,8 +90,8 @@ class ConfigLoaderTest {
 
     @Test
     void nullComponentsMeanDefaults() {
-        assertThat(new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null))
+        assertThat(new PosternConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null))
                 .isEqualTo(ConfigLoader.defaults());
     }
 
@@ -226,8 +226,8 @@ class ConfigLoaderTest {
                         + " bayes.temperror, dkim.invalid, dkim.none, dkim.temperror, dkim.valid, dmarc.fail_none,"
                         + " dmarc.fail_quarantine, dmarc.fail_reject, dmarc.none, dmarc.pass, dmarc.permerror,"
                         + " dmarc.temperror, greylist.deferred, greylist.passed, greylist.temperror, lists.temperror,"
-                        + " rbl.broken, rbl.temperror, rbl.unmapped, spf.fail, spf.neutral, spf.none, spf.pass, spf.permerror,"
-                        + " spf.softfail, spf.temperror");
+                        + " rbl.broken, rbl.temperror, rbl.unmapped, spf.fail, spf.neutral, spf.none, spf.pass,"
+                        + " spf.permerror, spf.softfail, spf.temperror");
     }
 
     @Test
@@ -315,8 +315,8 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKeyListsTheValidKeys() {
         assertError("# comment\nmilter: {}\nbogus: 1\n", 3, 1, "unknown key bogus; valid keys at the top level:"
-                + " actions, authserv_id, bayes, dkim, dmarc, dns, greylist, headers, lists, milter, outgoing, policy, rbl, scan, spf,"
-                + " state_dir, symbols");
+                + " actions, authserv_id, bayes, dkim, dmarc, dns, greylist, headers, lists, milter, outgoing, policy,"
+                + " rbl, scan, spf, state_dir, symbols");
     }
 
     @Test
