@@ -37,11 +37,12 @@ public final class LearnKey {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
-        String id = field(rawMessage, bodyStart, "message-id");
+        String header = new String(rawMessage, 0, bodyStart, StandardCharsets.ISO_8859_1);
+        String id = field(header, "message-id");
         if (id.isEmpty()) {
             // As sa-learn: without a Message-ID, the fields a delivery does not change stand in for it.
-            id = "date:" + field(rawMessage, bodyStart, "date") + "\0from:" + field(rawMessage, bodyStart, "from")
-                    + "\0subject:" + field(rawMessage, bodyStart, "subject");
+            id = "date:" + field(header, "date") + "\0from:" + field(header, "from") + "\0subject:"
+                    + field(header, "subject");
         }
         sha256.update(id.getBytes(StandardCharsets.UTF_8));
         sha256.update((byte) 0);
@@ -76,9 +77,8 @@ public final class LearnKey {
     }
 
     /** The unfolded value of the first field of this (lower-case) name, whitespace removed and lower-cased. */
-    static String field(byte[] m, int headerEnd, String name) {
+    static String field(String header, String name) {
         String prefix = name + ":";
-        String header = new String(m, 0, headerEnd, StandardCharsets.ISO_8859_1);
         int at = 0;
         while (at < header.length()) {
             int lineEnd = header.indexOf('\n', at);
@@ -94,7 +94,13 @@ public final class LearnKey {
                     value.append(header, next, nextEnd);
                     next = nextEnd + 1;
                 }
-                return value.toString().replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
+                var compact = new StringBuilder(value.length());
+                for (int i = 0; i < value.length(); i++) {
+                    if (!Character.isWhitespace(value.charAt(i))) {
+                        compact.append(value.charAt(i));
+                    }
+                }
+                return compact.toString().toLowerCase(Locale.ROOT);
             }
             at = lineEnd + 1;
         }
