@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -57,6 +58,12 @@ final class BayesGate {
 
     private static final System.Logger LOG = System.getLogger(BayesGate.class.getName());
 
+    /**
+     * Classifications queued or running at once; more get BAYES_TEMPERROR {@code busy}. Bounds the memory of waiting
+     * message copies (at most this many × {@code max_scanned_bytes}) and keeps greylisting's share of the executor.
+     */
+    static final int MAX_IN_FLIGHT = 16;
+
     private final BayesConfig config;
     private final Optional<BayesModels> models;
     private final Executor work;
@@ -65,6 +72,10 @@ final class BayesGate {
     private final SymbolConfig spam;
     private final SymbolConfig ham;
     private final SymbolConfig temperror;
+    /** Classifications admitted to the work executor and not finished (see {@link #classify}). */
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    /** At most one autolearn at a time ({@link #autolearn}). */
+    private final Semaphore learning = new Semaphore(1);
 
     /**
      * @param models the token store; empty when Bayes is off (then nothing is classified)
@@ -113,14 +124,33 @@ final class BayesGate {
      */
     CompletableFuture<List<RecipientBayes>> classify(MessageBytes message, List<String> recipients,
                                                      Predicate<String> enabledFor, Duration budget) {
+        // The work executor is shared with greylisting and its queue is unbounded: admit a bounded number of
+        // classifications (each holds a copy of up to max_scanned_bytes), and answer the rest with the temperror.
+        if (!inFlight.tryAcquire()) {
+            return CompletableFuture.completedFuture(failed(recipients, enabledFor, "busy"));
+        }
         byte[] raw = message.bytes();
+        long deadline = System.nanoTime() + budget.toNanos();
         CompletableFuture<List<RecipientBayes>> started;
         try {
-            started = CompletableFuture.supplyAsync(() -> classifyNow(raw, recipients, enabledFor, message), work);
+            started = CompletableFuture.supplyAsync(() -> {
+                try {
+                    if (System.nanoTime() - deadline >= 0) {
+                        return null;                          // its answer was given already: do not do the work
+                    }
+                    return classifyNow(raw, recipients, enabledFor, message);
+                } finally {
+                    inFlight.release();
+                }
+            }, work);
         } catch (RejectedExecutionException shuttingDown) {
+            inFlight.release();
             return CompletableFuture.completedFuture(failed(recipients, enabledFor, "work_executor_stopped"));
         }
         return started.handle((results, bug) -> {
+            if (bug == null && results == null) {
+                return failed(recipients, enabledFor, "timeout_at_end_of_message");
+            }
             if (bug != null) {
                 LOG.log(Level.ERROR, "bayes failed; continuing with its temperror symbol", bug);
                 return failed(recipients, enabledFor, "internal_error");
@@ -134,8 +164,14 @@ final class BayesGate {
                                              MessageBytes message) {
         var tokens = tokenizer.tokenize(raw);
         BayesModels store = models.orElseThrow();
-        message.learner = spamClass -> store.learn(LmdbBayesStore.GLOBAL, raw, tokens, spamClass);
-        return classifyFor(recipients, enabledFor, counts -> classifier.classify(tokens, counts));
+        List<RecipientBayes> results = classifyFor(recipients, enabledFor,
+                counts -> classifier.classify(tokens, counts));
+        if (!message.truncated()) {
+            // A cut message's LearnKey (its body digest) would not match the delivered copy's, so a later
+            // `postern learn` of that copy would count it a second time instead of moving it: not autolearned.
+            message.learner = spamClass -> store.learn(LmdbBayesStore.GLOBAL, raw, tokens, spamClass);
+        }
+        return results;
     }
 
     /** Tokenizes and classifies on the calling thread, as at delivery time ({@code postern check}); no autolearn. */
@@ -190,6 +226,11 @@ final class BayesGate {
             LOG.log(Level.WARNING, "bayes store failed for user " + user + ": " + e.getMessage());
             return new RecipientBayes(user, user, RecipientBayes.Model.ERROR, OptionalDouble.empty(),
                     Optional.of(temperrorSymbol("store_error")));
+        } catch (IllegalArgumentException badKey) {
+            // A user key the store refuses (over 255 bytes, say from a catch-all): this user only, not the message.
+            LOG.log(Level.WARNING, "bayes: no model for user key " + user + ": " + badKey.getMessage());
+            return new RecipientBayes(user, user, RecipientBayes.Model.ERROR, OptionalDouble.empty(),
+                    Optional.of(temperrorSymbol("bad_user_key")));
         }
     }
 
@@ -256,7 +297,8 @@ final class BayesGate {
      * Autolearn (off by default): learns the message into the global model when its score without Bayes is at least
      * {@code autolearn.spam_score} or at most {@code autolearn.ham_score}, on the work executor, with the tokens the
      * classification used. Global only: per-user autolearn would let one recipient's mail train another's model.
-     * A message whose classification did not finish is not learned.
+     * Not learned: a message whose classification did not run or was cut at {@code max_scanned_bytes}, and any
+     * message while another autolearn is still running.
      *
      * @return whether a learn was started (spam or ham), empty when not
      */
@@ -273,15 +315,24 @@ final class BayesGate {
         } else {
             return Optional.empty();
         }
+        // One autolearn at a time: a write waits for LMDB's writer lock, which `postern learn` may hold for seconds,
+        // and must not take the work threads greylisting needs. While one is running, others are skipped.
+        if (!learning.tryAcquire()) {
+            LOG.log(Level.DEBUG, "bayes autolearn skipped: another is still running");
+            return Optional.empty();
+        }
         try {
             work.execute(() -> {
                 try {
                     learner.accept(spamClass);
                 } catch (BayesStoreException e) {
                     LOG.log(Level.WARNING, "bayes autolearn failed: " + e.getMessage());
+                } finally {
+                    learning.release();
                 }
             });
         } catch (RejectedExecutionException shuttingDown) {
+            learning.release();
             return Optional.empty();
         }
         return Optional.of(spamClass);
@@ -300,6 +351,7 @@ final class BayesGate {
         private final int limit;
         private byte[] buffer = new byte[8192];
         private int length;
+        private boolean truncated;
         /** Set on the work executor by a finished classification; read after its future completed. */
         volatile Consumer<Boolean> learner;
 
@@ -313,6 +365,9 @@ final class BayesGate {
 
         void append(ByteBuffer chunk) {
             int n = Math.min(chunk.remaining(), limit - length);
+            if (n < chunk.remaining()) {
+                truncated = true;
+            }
             if (n <= 0) {
                 return;
             }
@@ -325,6 +380,11 @@ final class BayesGate {
 
         byte[] bytes() {
             return Arrays.copyOf(buffer, length);
+        }
+
+        /** Whether bytes beyond the limit were dropped. */
+        boolean truncated() {
+            return truncated;
         }
     }
 }
