@@ -57,7 +57,8 @@ final class LearnCommand implements Callable<Integer> {
     }
 
     @Option(names = "--user", paramLabel = "U", defaultValue = LmdbBayesStore.GLOBAL,
-            description = "Whose model to train (case-insensitive); default: the global model.")
+            description = "Whose model to train: a recipient address or user key, mapped as the daemon maps"
+                    + " recipients (bayes.users, recipient_delimiter); default: the global model.")
     String user;
 
     @Option(names = "--max-size", paramLabel = "BYTES", defaultValue = "" + DEFAULT_MAX_SIZE_BYTES,
@@ -101,6 +102,9 @@ final class LearnCommand implements Callable<Integer> {
                     "--user must be at most 255 bytes in UTF-8 and contain no NUL");
         }
         PosternConfig config = common.load();
+        // The model the daemon and `postern check` read for this recipient: alice+lists@ and an alias mapped by
+        // bayes.users train the same model as the address they deliver to.
+        String user = this.user.isEmpty() ? LmdbBayesStore.GLOBAL : config.bayes().userKey(this.user);
         LearnRequest.Action action = mode.spam ? LearnRequest.Action.SPAM
                 : mode.ham ? LearnRequest.Action.HAM : LearnRequest.Action.FORGET;
         BayesTokenizer tokenizer = BayesTokenizer.create(new TokenizerSettings(config.bayes().maxScannedBytes(),

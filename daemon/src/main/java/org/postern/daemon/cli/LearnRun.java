@@ -154,11 +154,14 @@ final class LearnRun {
             return t;
         });
         try {
-            threads.execute(() -> list(sources, pending, workers));
+            // Kept so that a lister or worker that dies (an Error, a bug) ends the run instead of leaving the
+            // collector waiting for an end marker that never comes.
+            List<Future<?>> producers = new ArrayList<>();
+            producers.add(threads.submit(() -> list(sources, pending, workers)));
             for (int i = 0; i < workers; i++) {
-                threads.execute(() -> work(pending, results));
+                producers.add(threads.submit(() -> work(pending, results)));
             }
-            collect(results, workers, threads.submit(() -> commitAll(summary, progress)));
+            collect(results, workers, threads.submit(() -> commitAll(summary, progress)), producers);
         } finally {
             threads.shutdownNow();      // after a store failure the others may be blocked on a full queue
             threads.awaitTermination(10, TimeUnit.SECONDS);
@@ -293,7 +296,7 @@ final class LearnRun {
      * it touches, so its cost hardly depends on its size: letting batches grow while the previous one commits makes
      * them as large as the store's speed calls for.
      */
-    private void collect(BlockingQueue<Object> results, int workers, Future<?> committer)
+    private void collect(BlockingQueue<Object> results, int workers, Future<?> committer, List<Future<?>> producers)
             throws InterruptedException {
         long delayNanos = settings.batchDelay().toNanos();
         Batch batch = new Batch();
@@ -301,6 +304,7 @@ final class LearnRun {
         int done = 0;
         while (done < workers) {
             failIfDone(committer);
+            failIfFailed(producers);
             long wait = batch.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(100) : deadline - nanoTime.getAsLong();
             Object r = results.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
             if (r == WORKER_DONE) {
@@ -349,6 +353,19 @@ final class LearnRun {
         }
     }
 
+    /** A lister or worker that ended with an exception or error ends the run with it. */
+    private static void failIfFailed(List<Future<?>> producers) throws InterruptedException {
+        for (Future<?> f : producers) {
+            if (f.isDone()) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    throw rethrow(e);
+                }
+            }
+        }
+    }
+
     /** A committer that stopped before {@link Batch#LAST} failed: its exception ends the run. */
     private static void failIfDone(Future<?> committer) throws InterruptedException {
         if (committer.isDone()) {
@@ -369,7 +386,7 @@ final class LearnRun {
         if (cause instanceof Error err) {
             throw err;
         }
-        return new IllegalStateException("learn committer failed", cause);
+        return new IllegalStateException("a learn thread failed: " + cause, cause);
     }
 
     private void commit(Batch batch, LearnSummary summary) {

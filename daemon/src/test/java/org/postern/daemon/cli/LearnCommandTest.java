@@ -117,6 +117,15 @@ class LearnCommandTest {
     }
 
     /** Learned spam, learned ham, seen-index entries of the user, read from the store the command closed. */
+    @Test
+    void userIsMappedAsTheDaemonMapsRecipients() throws Exception {
+        Path maildir = LearnFixtures.maildir(dir.resolve("Maildir"), 0, 3);
+        assertThat(learn("--spam", "--user", "Alice+Lists@Example.test", maildir.toString()).code).isZero();
+        // The extension is dropped and the address lower-cased: the model the milter reads for alice@example.test.
+        assertThat(counts("alice@example.test")).containsExactly(3L, 0L, 3L);
+        assertThat(counts("alice+lists@example.test")).containsExactly(0L, 0L, 0L);
+    }
+
     private List<Long> counts(String user) {
         try (LmdbBayesStore store = LmdbBayesStore.open(dir.resolve("state/bayes"))) {
             var c = store.countsFor(user);
