@@ -46,12 +46,21 @@ final class MboxSplitter {
     private int pos;
     private int limit;
     private byte[] line = new byte[256];
+    /** Bytes of the current line kept in {@link #line}: at most {@link #lineCap}. */
     private int lineLength;
+    /** The current line's whole size, terminator included. */
+    private long lineSize;
+    /**
+     * A line longer than the largest message is kept only this far (the message is too big anyway, and the From_
+     * check needs five bytes): a file with a gigabyte without a newline costs no more memory than a large message.
+     */
+    private final int lineCap;
 
     /** Reads {@code in} (the caller closes it); messages over {@code maxMessageBytes} are reported without bytes. */
     MboxSplitter(InputStream in, long maxMessageBytes) {
         this.in = in;
         this.maxMessageBytes = maxMessageBytes;
+        this.lineCap = (int) Math.max(line.length, Math.min(Integer.MAX_VALUE - 8, maxMessageBytes + 2));
     }
 
     /** Whether {@code head} (the first bytes of a file) starts with a From_ line, the sign of an mbox. */
@@ -91,7 +100,7 @@ final class MboxSplitter {
                 continue;
             }
             int skip = quoteToDrop(contentEnd);
-            current.append(line, skip, lineLength - skip, lineLength, previousEmpty);
+            current.append(line, skip, lineLength - skip, lineSize, previousEmpty);
         }
         if (current != null) {
             current.finish(sink);
@@ -127,13 +136,14 @@ final class MboxSplitter {
     /** The next line with its terminator into {@link #line}; false at the end of the stream. */
     private boolean readLine() throws IOException {
         lineLength = 0;
+        lineSize = 0;
         while (true) {
             if (pos == limit) {
                 limit = in.read(chunk, 0, chunk.length);
                 pos = 0;
                 if (limit <= 0) {
                     limit = 0;
-                    return lineLength > 0;
+                    return lineSize > 0;
                 }
             }
             int start = pos;
@@ -145,11 +155,16 @@ final class MboxSplitter {
                 pos++;                         // keep the LF
             }
             int n = pos - start;
-            if (lineLength + n > line.length) {
-                line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + n));
+            lineSize += n;
+            int keep = Math.min(n, lineCap - lineLength);
+            if (keep > 0) {
+                if (lineLength + keep > line.length) {
+                    line = Arrays.copyOf(line, (int) Math.min(lineCap, Math.max((long) line.length * 2,
+                            lineLength + keep)));
+                }
+                System.arraycopy(chunk, start, line, lineLength, keep);
+                lineLength += keep;
             }
-            System.arraycopy(chunk, start, line, lineLength, n);
-            lineLength += n;
             if (ended) {
                 return true;
             }
@@ -171,7 +186,7 @@ final class MboxSplitter {
             this.number = number;
         }
 
-        void append(byte[] b, int off, int len, int storedLength, boolean empty) {
+        void append(byte[] b, int off, int len, long storedLength, boolean empty) {
             size += storedLength;
             emptyLineStart = empty ? length : -1;
             emptyLineSize = empty ? storedLength : 0;

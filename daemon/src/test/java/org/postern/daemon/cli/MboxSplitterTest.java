@@ -30,6 +30,43 @@ class MboxSplitterTest {
     }
 
     @Test
+    void aHugeLineWithoutNewlineMakesItsMessageTooBigWithoutBufferingIt() throws Exception {
+        // 64 MiB of one line, generated as read: the splitter keeps at most max-size bytes of it.
+        long huge = 64L << 20;
+        InputStream head = in("From a Tue Dec  1 10:00:00 2026\nSubject: big\n\n");
+        InputStream line = new InputStream() {
+            private long left = huge;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 'x' : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                java.util.Arrays.fill(b, off, off + n, (byte) 'x');
+                left -= n;
+                return n;
+            }
+        };
+        InputStream tail = in("\n\nFrom b Tue Dec  1 10:00:00 2026\nSubject: small\n\nok\n");
+        List<Long> sizes = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        new MboxSplitter(new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(head, line, tail))),
+                1000).split((number, bytes, size) -> {
+                    sizes.add(size);
+                    kept.add(bytes == null ? null : new String(bytes, ISO_8859_1));
+                });
+        assertThat(sizes).containsExactly("Subject: big\n\n".length() + huge + 1,
+                (long) "Subject: small\n\nok\n".length());
+        assertThat(kept).containsExactly(null, "Subject: small\n\nok\n");
+    }
+
+    @Test
     void keepsCrlfLinesAndDropsTheSeparator() throws Exception {
         String crlf = "From a Tue Dec  1 10:00:00 2026\r\nSubject: x\r\n\r\nbody\r\n\r\n"
                 + "From b Tue Dec  1 10:00:00 2026\r\nSubject: y\r\n\r\n>From z\r\n";
