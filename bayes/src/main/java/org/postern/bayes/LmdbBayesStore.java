@@ -49,7 +49,7 @@ import org.postern.bayes.BayesStoreCodec.Totals;
  * {@link #pruneSeen} is one LMDB write transaction: all of it or none of it is stored. The environment is opened
  * without {@code MDB_NOSYNC}, {@code MDB_NOMETASYNC}, {@code MDB_MAPASYNC} or {@code MDB_WRITEMAP}, so a commit is on
  * disk when the call returns and a {@code kill -9} afterwards loses nothing. The cost is one {@code fdatasync} per
- * call, which is why bulk learning goes through {@link #learnAll}: a thousand messages per {@code fdatasync}.
+ * call, which is why bulk learning goes through {@link #learnAll}: thousands of messages per {@code fdatasync}.
  *
  * <p><b>Threads and processes.</b> Thread-safe. LMDB serializes write transactions across threads and processes;
  * readers ({@link #read}, {@link #countsFor}) see a snapshot and never block writers, nor writers them. The
@@ -280,7 +280,7 @@ public final class LmdbBayesStore implements AutoCloseable {
      * with): it is clamped once, at the end, instead of at each step.
      *
      * <p>Cost: the writer lock (all processes) is held while the batch is applied, so batches should stay well under
-     * a second; the learn CLI commits every 1000 messages or 200 ms. Readers are never blocked. A batch that changes
+     * a second; the learn CLI commits every 5000 messages or 1 s ({@code --batch}). Readers are never blocked. A batch that changes
      * nothing (every message already learned) is not committed, so it costs no {@code fdatasync}.
      *
      * @param requests at most a few thousand; empty returns an empty list without a transaction

@@ -152,12 +152,13 @@ final class LearnCommand implements Callable<Integer> {
                         prunedSeen, LmdbBayesStore.DEFAULT_MAX_SEEN_PER_USER, pruning.toNanos() / 1e9);
             }
             out.flush();
-        } catch (BayesStoreException e) {
-            // What was committed before the failure is stored and counted; say so, then why the run stopped.
+        } catch (RuntimeException e) {
+            // A store failure (or a bug): what was committed before it is stored and counted; say so, then why the
+            // run stopped.
             out.print(summary.render(action == LearnRequest.Action.FORGET, action == LearnRequest.Action.SPAM,
                     maxSize, Duration.ofNanos(System.nanoTime() - start)));
             out.flush();
-            err.println("postern: learn stopped: " + e.getMessage());
+            err.println("postern: learn stopped: " + (e instanceof BayesStoreException ? e.getMessage() : e));
             err.flush();
             return 1;
         }

@@ -305,7 +305,9 @@ final class LearnRun {
         while (done < workers) {
             failIfDone(committer);
             failIfFailed(producers);
-            long wait = batch.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(100) : deadline - nanoTime.getAsLong();
+            // At least 1 ms: past the deadline with the committer still busy, a zero wait would spin a core.
+            long wait = batch.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(100)
+                    : Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - nanoTime.getAsLong());
             Object r = results.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
             if (r == WORKER_DONE) {
                 done++;

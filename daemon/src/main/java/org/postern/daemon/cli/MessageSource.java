@@ -303,6 +303,9 @@ sealed interface MessageSource {
                 b.mark(8);
                 byte[] head = b.readNBytes(5);
                 b.reset();
+                if (head.length == 0) {
+                    return 0;
+                }
                 return MboxSplitter.looksLikeMbox(head, head.length) ? MboxSplitter.count(b) : 1;
             } catch (IOException e) {
                 return 1;
@@ -318,6 +321,9 @@ sealed interface MessageSource {
             } catch (IOException e) {
                 sink.accept(new PendingMessage.Unreadable(file.toString(), reason(e)));
                 return;
+            }
+            if (n == 0) {
+                return;                 // an empty mailbox (a Junk mbox after expunge), not a broken message
             }
             if (!MboxSplitter.looksLikeMbox(head, n)) {
                 sink.accept(new PendingMessage.OnDisk(file));
