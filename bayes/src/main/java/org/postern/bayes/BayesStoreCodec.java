@@ -18,6 +18,7 @@ import java.util.Locale;
  *                            ham count (int), last learned (epoch millis, long)
  *   s \0 user \0 learnKey   → class byte ('S' spam, 'H' ham), learned at (epoch millis, long)           9 bytes
  *   n \0 user               → learned spam, learned ham, distinct tokens, seen-index entries (longs)   32 bytes
+ *   v                       → the format stamp, {@value #FORMAT} (UTF-8)
  * </pre>
  * All integers are big-endian. The user is lower-cased UTF-8 without NUL, at most {@value #MAX_USER_BYTES} bytes, so a
  * user's tokens are exactly the keys that start with {@code t \0 user \0}.
@@ -41,6 +42,18 @@ import java.util.Locale;
  * day, never released) is not read: its 16-byte token values hold no whole bucket entry and count as empty.
  */
 final class BayesStoreCodec {
+
+    /**
+     * What the counts mean: the store layout, {@link TokenHash} and the tokenizer's tokens. Change it whenever one of
+     * them changes what a stored hash stands for; a store with another stamp is refused at open.
+     */
+    static final String FORMAT = "postern-bayes/1";
+    /** The key of the format stamp: one byte, so no user's key (kind, NUL, user, ...) can equal it. */
+    static final byte[] FORMAT_KEY = {'v'};
+
+    static byte[] formatStamp() {
+        return FORMAT.getBytes(StandardCharsets.UTF_8);
+    }
 
     static final byte TOKEN = 't';
     static final byte SEEN = 's';

@@ -10,7 +10,13 @@ public final class BayesStoreException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    BayesStoreException(String message, Throwable cause) {
+    /** A failure with the store's own reason, such as a refused format stamp. */
+    public BayesStoreException(String message) {
+        super(message);
+    }
+
+    /** A failure caused by {@code cause} (an LMDB or I/O error). Public so that other stores and tests can fail so. */
+    public BayesStoreException(String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -7,6 +7,7 @@ import static org.postern.bayes.BayesStoreCodec.SPAM;
 import static org.postern.bayes.BayesStoreCodec.TOKEN;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -153,12 +154,47 @@ public final class LmdbBayesStore implements AutoCloseable {
                     .open(directory.toFile(), FILE_MODE, EnvFlags.MDB_NOTLS);
             env.readerCheck();
             Dbi<byte[]> dbi = env.openDbi(DBI_NAME, DbiFlags.MDB_CREATE);
+            checkFormat(env, dbi, directory);
             return new LmdbBayesStore(env, dbi, clock);
-        } catch (LmdbException e) {
+        } catch (LmdbException | BayesStoreException e) {
             if (env != null) {
                 env.close();
             }
+            if (e instanceof BayesStoreException refused) {
+                throw refused;
+            }
             throw new BayesStoreException("cannot open bayes store in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stamps an empty store with {@link BayesStoreCodec#FORMAT}, or checks the stamp of one with data: counts kept
+     * under another token hash, tokenizer or layout would be read as if they were this one's, so such a store is
+     * refused with what to do instead of giving quietly wrong verdicts.
+     */
+    private static void checkFormat(Env<byte[]> env, Dbi<byte[]> dbi, Path directory) {
+        try (Txn<byte[]> txn = env.txnWrite()) {
+            byte[] stamp = dbi.get(txn, BayesStoreCodec.FORMAT_KEY);
+            if (stamp == null) {
+                boolean empty;
+                try (Cursor<byte[]> cursor = dbi.openCursor(txn)) {
+                    empty = !cursor.first();
+                }
+                if (!empty) {
+                    throw new BayesStoreException("bayes store in " + directory + " has no format stamp: it was"
+                            + " written by a development build whose tokens this Postern cannot read. Move the"
+                            + " directory away and learn again with postern learn");
+                }
+                dbi.put(txn, BayesStoreCodec.FORMAT_KEY, BayesStoreCodec.formatStamp());
+                txn.commit();
+                return;
+            }
+            String found = new String(stamp, StandardCharsets.UTF_8);
+            if (!found.equals(BayesStoreCodec.FORMAT)) {
+                throw new BayesStoreException("bayes store in " + directory + " has format " + found
+                        + "; this Postern reads " + BayesStoreCodec.FORMAT + ". Its counts belong to another"
+                        + " tokenizer: move the directory away and learn again with postern learn");
+            }
         }
     }
 
