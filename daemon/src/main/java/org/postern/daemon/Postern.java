@@ -103,6 +103,11 @@ public final class Postern implements AutoCloseable {
             InetSocketAddress listen = new InetSocketAddress(m.listen().host(), m.listen().port());
             MilterServer server = MilterServer.start(listen, limits, pipeline);
             greylister.ifPresent(g -> work.scheduleWithFixedDelay(() -> purge(g), 1, 1, TimeUnit.MINUTES));
+            // Autolearn writes into the global model, which `postern learn` prunes only when run without --user:
+            // keep it bounded here too. A no-op read while it is under the bound.
+            long maxTokens = config.bayes().maxTokensPerUser();
+            bayesStore.ifPresent(store -> work.scheduleWithFixedDelay(() -> pruneGlobal(store, maxTokens), 1, 60,
+                    TimeUnit.MINUTES));
             LOG.info("{} serving the milter on {}:{}, state in {}", Version.CURRENT,
                     server.localAddress().getHostString(), server.localAddress().getPort(), config.stateDir());
             return new Postern(config, resources, greylister, bayesStore, work, pipeline, server, hostName);
@@ -135,6 +140,19 @@ public final class Postern implements AutoCloseable {
             greylister.purgeExpired(1000);
         } catch (RuntimeException e) {
             LOG.warn("greylist purge failed; retrying in a minute: {}", e.getMessage());
+        }
+    }
+
+    /** Package-private for tests. */
+    static void pruneGlobal(LmdbBayesStore store, long maxTokens) {
+        try {
+            int tokens = store.prune(LmdbBayesStore.GLOBAL, maxTokens);
+            int seen = store.pruneSeen(LmdbBayesStore.GLOBAL, LmdbBayesStore.DEFAULT_MAX_SEEN_PER_USER);
+            if (tokens > 0 || seen > 0) {
+                LOG.info("bayes: pruned {} tokens and {} seen-index entries of the global model", tokens, seen);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("bayes global model prune failed; retrying in an hour: {}", e.getMessage());
         }
     }
 
