@@ -1,7 +1,5 @@
 package org.postern.bayes;
 
-import java.util.Locale;
-
 /**
  * Reads one parameter of a Content-Type or Content-Disposition field body (RFC 2045 §5.1, RFC 2183 §2): a token or a
  * quoted string after {@code name=}, or an RFC 2231 extended value {@code name*=charset'lang'text} (the charset and
@@ -12,25 +10,27 @@ final class MimeParameters {
     private MimeParameters() {
     }
 
-    /** The value of parameter {@code name} (lower case), or null when the field has none. */
+    /** The value of parameter {@code name} (lower case, matched without regard to case), or null when absent. */
     static String get(String fieldBody, String name) {
-        String lower = fieldBody.toLowerCase(Locale.ROOT);
-        int from = lower.indexOf(';');
+        // Compared in place, not on a lower-cased copy: lower-casing may change the length ("İ"), and the indexes
+        // found must be the original's.
+        String body = fieldBody;
+        int from = body.indexOf(';');
         while (from >= 0) {
             int at = from + 1;
-            while (at < lower.length() && Character.isWhitespace(lower.charAt(at))) {
+            while (at < body.length() && Character.isWhitespace(body.charAt(at))) {
                 at++;
             }
-            if (lower.startsWith(name, at)) {
+            if (body.regionMatches(true, at, name, 0, name.length())) {
                 int after = at + name.length();
-                boolean extended = after < lower.length() && lower.charAt(after) == '*';
+                boolean extended = after < body.length() && body.charAt(after) == '*';
                 if (extended) {
                     after++;
                 }
-                while (after < lower.length() && Character.isWhitespace(lower.charAt(after))) {
+                while (after < body.length() && Character.isWhitespace(body.charAt(after))) {
                     after++;
                 }
-                if (after < lower.length() && lower.charAt(after) == '=') {
+                if (after < body.length() && body.charAt(after) == '=') {
                     String value = value(fieldBody, after + 1);
                     if (extended) {
                         int quote = value.indexOf('\'', value.indexOf('\'') + 1);
@@ -39,7 +39,7 @@ final class MimeParameters {
                     return value;
                 }
             }
-            from = lower.indexOf(';', from + 1);
+            from = body.indexOf(';', from + 1);
         }
         return null;
     }
