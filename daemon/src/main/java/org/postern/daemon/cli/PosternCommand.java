@@ -4,8 +4,12 @@ import org.postern.daemon.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code postern}: the command line (DESIGN.md "Interfaces people touch"). */
-@Command(name = "postern", mixinStandardHelpOptions = true, versionProvider = PosternCommand.VersionProvider.class,
+/**
+ * {@code postern}: the command line (DESIGN.md "Interfaces people touch"). {@code --help} and {@code --version} are
+ * inherited, so {@code postern learn --help} works as {@code postern help learn} does.
+ */
+@Command(name = "postern", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = PosternCommand.VersionProvider.class,
         description = "Mail filter daemon for Postfix.",
         subcommands = {DaemonCommand.class, ConfigCommand.class, SpfCommand.class, DkimCommand.class,
                 PostfixConfigCommand.class,

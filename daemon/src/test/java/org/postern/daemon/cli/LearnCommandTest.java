@@ -126,6 +126,15 @@ class LearnCommandTest {
         assertThat(counts("alice+lists@example.test")).containsExactly(0L, 0L, 0L);
     }
 
+    @Test
+    void helpIsTheSubcommandsOwn() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = PosternCommand.commandLine();
+        cl.setOut(new PrintWriter(out));
+        assertThat(cl.execute("learn", "--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: postern learn ").contains("--spam", "--max-size");
+    }
+
     private List<Long> counts(String user) {
         try (LmdbBayesStore store = LmdbBayesStore.open(dir.resolve("state/bayes"))) {
             var c = store.countsFor(user);
