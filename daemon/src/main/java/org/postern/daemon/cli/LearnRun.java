@@ -220,8 +220,11 @@ final class LearnRun {
         }
     }
 
-    /** The file's bytes, or a {@link PendingMessage} saying why not. */
-    private Object read(Path path) {
+    /**
+     * The file's bytes, or a {@link PendingMessage} saying why not (too big, gone, unreadable). Package-private for
+     * tests.
+     */
+    Object read(Path path) {
         try {
             return readFile(path);
         } catch (NoSuchFileException e) {
@@ -234,7 +237,10 @@ final class LearnRun {
                     return new PendingMessage.Unreadable(path.toString(), MessageSource.reason(again));
                 }
             }
-            return new PendingMessage.Unreadable(path.toString(), MessageSource.reason(e));
+            if (!Files.isSymbolicLink(path)) {
+                return new PendingMessage.Gone(path.toString());   // listed, then expunged: not an error
+            }
+            return new PendingMessage.Unreadable(path.toString(), MessageSource.reason(e));   // a dangling link
         } catch (IOException e) {
             return new PendingMessage.Unreadable(path.toString(), MessageSource.reason(e));
         }
@@ -395,6 +401,8 @@ final class LearnRun {
         for (PendingMessage skipped : batch.skipped) {
             if (skipped instanceof PendingMessage.TooBig) {
                 summary.recordTooBig();
+            } else if (skipped instanceof PendingMessage.Gone) {
+                summary.recordGone();
             } else if (skipped instanceof PendingMessage.Unreadable u) {
                 summary.recordUnreadable(u.origin(), u.reason());
             }

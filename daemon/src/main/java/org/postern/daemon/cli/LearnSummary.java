@@ -21,6 +21,7 @@ final class LearnSummary {
 
     private final long[] outcomes = new long[LearnOutcome.values().length];
     private long tooBig;
+    private long gone;
     private long unreadable;
     private final List<String> reasons = new ArrayList<>();
 
@@ -30,6 +31,10 @@ final class LearnSummary {
 
     void recordTooBig() {
         tooBig++;
+    }
+
+    void recordGone() {
+        gone++;
     }
 
     void recordUnreadable(String origin, String reason) {
@@ -57,7 +62,7 @@ final class LearnSummary {
 
     /** Every message handled so far, whatever became of it: the progress bar's "done". */
     long done() {
-        long n = tooBig + unreadable;
+        long n = tooBig + gone + unreadable;
         for (long o : outcomes) {
             n += o;
         }
@@ -90,6 +95,9 @@ final class LearnSummary {
             line(b, "moved", count(LearnOutcome.MOVED), " (had been learned as " + (spam ? "ham" : "spam") + ")");
         }
         line(b, "too big", tooBig, " (skipped, over --max-size " + maxSizeBytes + " bytes)");
+        if (gone > 0) {
+            line(b, "gone", gone, " (removed from the mailbox while the run read it)");
+        }
         line(b, "unreadable", unreadable, "");
         for (String r : reasons) {
             b.append("  ").append(r).append('\n');

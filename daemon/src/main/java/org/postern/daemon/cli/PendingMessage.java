@@ -41,6 +41,16 @@ sealed interface PendingMessage {
         }
     }
 
+    /**
+     * A listed message file that was gone when a worker came to read it: expunged by a mail client during the run.
+     * Not an error: the run learns what is there.
+     */
+    record Gone(String origin) implements PendingMessage {
+        public Gone {
+            requireNonNull(origin, "origin");
+        }
+    }
+
     /** A message or a whole PATH that could not be read; {@code reason} says why, for the summary. */
     record Unreadable(String origin, String reason) implements PendingMessage {
         public Unreadable {

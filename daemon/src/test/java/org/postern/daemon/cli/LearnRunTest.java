@@ -46,6 +46,24 @@ class LearnRunTest {
     }
 
     @Test
+    void aFileExpungedAfterListingIsGoneNotUnreadableButADanglingLinkIsUnreadable(@TempDir Path dir)
+            throws Exception {
+        LearnRun run = new LearnRun(new LearnRun.Settings(400, 1, 10, Duration.ofMillis(50)), LearnRun.Precheck.NONE,
+                LearnRunTest::prepare, batch -> List.of(), LearnRun.Listener.NONE, System::nanoTime);
+        Path expunged = dir.resolve("cur/1764583200.M1.host:2,S");
+        assertThat(run.read(expunged)).isEqualTo(new PendingMessage.Gone(expunged.toString()));
+        Path link = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
+        assertThat(run.read(link)).isInstanceOf(PendingMessage.Unreadable.class);
+
+        LearnSummary summary = new LearnSummary();
+        summary.recordGone();
+        assertThat(summary.render(false, true, 400, Duration.ofSeconds(1)))
+                .contains("gone:                   1 (removed from the mailbox while the run read it)\n")
+                .contains("unreadable:             0\n").contains("1 messages in ");
+        assertThat(summary.unreadable()).isZero();
+    }
+
+    @Test
     void batchesStayWithinTheLimitAndEveryMessageIsCountedOnce() throws Exception {
         List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
         LearnRun run = new LearnRun(new LearnRun.Settings(400, 3, 7, Duration.ofMillis(50)), LearnRun.Precheck.NONE,
