@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -114,6 +115,16 @@ final class LearnRun {
         }
     }
 
+    /**
+     * KiB of message bytes (mbox and stdin messages, read by the lister) that may wait in the pending queue at once:
+     * the queue's length bounds the number of messages, this their memory. A message larger than the budget still
+     * passes, alone.
+     */
+    static final int PENDING_KIB = 64 * 1024;
+
+    /** Held by messages in memory between the lister and the worker that tokenizes them. */
+    private final Semaphore pendingKib = new Semaphore(PENDING_KIB);
+
     /** Marks the end of the pending queue for one worker. */
     private static final PendingMessage END = new PendingMessage.Unreadable("", "end of input");
     /** A worker saying it has seen {@link #END}. */
@@ -168,10 +179,13 @@ final class LearnRun {
         }
     }
 
-    private static void list(List<MessageSource> sources, BlockingQueue<PendingMessage> pending, int workers) {
+    private void list(List<MessageSource> sources, BlockingQueue<PendingMessage> pending, int workers) {
         try {
             for (MessageSource source : sources) {
-                source.emit(pending::put);
+                source.emit(m -> {
+                    pendingKib.acquire(kib(m));
+                    pending.put(m);
+                });
             }
             for (int i = 0; i < workers; i++) {
                 pending.put(END);
@@ -189,11 +203,25 @@ final class LearnRun {
                     results.put(WORKER_DONE);
                     return;
                 }
-                results.put(handle(m));
+                Object result;
+                try {
+                    result = handle(m);
+                } finally {
+                    pendingKib.release(kib(m));
+                }
+                results.put(result);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The share of {@link #PENDING_KIB} a pending message holds: its bytes when in memory, else none. */
+    private static int kib(PendingMessage m) {
+        if (m instanceof PendingMessage.InMemory im) {
+            return (int) Math.min(PENDING_KIB, Math.max(1, im.bytes().length / 1024));
+        }
+        return 0;
     }
 
     /** Reads and tokenizes one message: its {@link LearnRequest}, or the message as too big or unreadable. */
