@@ -156,23 +156,47 @@ public final class LmdbBayesStore implements AutoCloseable {
             Dbi<byte[]> dbi = env.openDbi(DBI_NAME, DbiFlags.MDB_CREATE);
             checkFormat(env, dbi, directory);
             return new LmdbBayesStore(env, dbi, clock);
-        } catch (LmdbException | BayesStoreException e) {
+        } catch (RuntimeException e) {
             if (env != null) {
                 env.close();
             }
-            if (e instanceof BayesStoreException refused) {
-                throw refused;
+            if (e instanceof LmdbException) {
+                throw new BayesStoreException("cannot open bayes store in " + directory + ": " + e.getMessage(), e);
             }
-            throw new BayesStoreException("cannot open bayes store in " + directory + ": " + e.getMessage(), e);
+            throw e;                            // the format refused, with its own sentence
         }
     }
 
     /**
      * Stamps an empty store with {@link BayesStoreCodec#FORMAT}, or checks the stamp of one with data: counts kept
      * under another token hash, tokenizer or layout would be read as if they were this one's, so such a store is
-     * refused with what to do instead of giving quietly wrong verdicts.
+     * refused with what to do instead of giving quietly wrong verdicts. A stamped store is checked in a read
+     * transaction: every open (each {@code postern check}) must not wait for the writer lock a learn run holds.
      */
     private static void checkFormat(Env<byte[]> env, Dbi<byte[]> dbi, Path directory) {
+        byte[] stamp;
+        try (Txn<byte[]> txn = env.txnRead()) {
+            stamp = dbi.get(txn, BayesStoreCodec.FORMAT_KEY);
+        }
+        if (stamp == null) {
+            stamp = stampIfEmpty(env, dbi, directory);
+            if (stamp == null) {
+                return;                          // stamped now
+            }
+        }
+        String found = new String(stamp, StandardCharsets.UTF_8);
+        if (!found.equals(BayesStoreCodec.FORMAT)) {
+            throw new BayesStoreException("bayes store in " + directory + " has format " + found
+                    + "; this Postern reads " + BayesStoreCodec.FORMAT + ". Its counts belong to another"
+                    + " tokenizer: move the directory away and learn again with postern learn");
+        }
+    }
+
+    /**
+     * Stamps a store that has no stamp, if it is empty, and returns null; returns the stamp another process wrote
+     * since the read.
+     */
+    private static byte[] stampIfEmpty(Env<byte[]> env, Dbi<byte[]> dbi, Path directory) {
         try (Txn<byte[]> txn = env.txnWrite()) {
             byte[] stamp = dbi.get(txn, BayesStoreCodec.FORMAT_KEY);
             if (stamp == null) {
@@ -187,14 +211,8 @@ public final class LmdbBayesStore implements AutoCloseable {
                 }
                 dbi.put(txn, BayesStoreCodec.FORMAT_KEY, BayesStoreCodec.formatStamp());
                 txn.commit();
-                return;
             }
-            String found = new String(stamp, StandardCharsets.UTF_8);
-            if (!found.equals(BayesStoreCodec.FORMAT)) {
-                throw new BayesStoreException("bayes store in " + directory + " has format " + found
-                        + "; this Postern reads " + BayesStoreCodec.FORMAT + ". Its counts belong to another"
-                        + " tokenizer: move the directory away and learn again with postern learn");
-            }
+            return stamp;
         }
     }
 
