@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -90,8 +91,10 @@ public final class BayesEvaluation {
                 errors(bogofilter.p, truth, BOGOFILTER_THRESHOLD, true, hard));
         row("spam false negatives at the threshold", errors(postern.p, truth, POSTERN_THRESHOLD, false, null),
                 errors(bogofilter.p, truth, BOGOFILTER_THRESHOLD, false, null));
-        row("spam caught at the threshold", percent(1 - rate(postern.p, truth, POSTERN_THRESHOLD)),
-                percent(1 - rate(bogofilter.p, truth, BOGOFILTER_THRESHOLD)));
+        long spam = test.stream().filter(SpamAssassinCorpus.Message::spam).count();
+        row("spam caught at the threshold",
+                percent(1 - (double) Scores.falseNegatives(postern.p, truth, POSTERN_THRESHOLD) / spam),
+                percent(1 - (double) Scores.falseNegatives(bogofilter.p, truth, BOGOFILTER_THRESHOLD) / spam));
         row("learning, messages/s", String.format("%,.0f", postern.learnRate),
                 String.format("%,.0f", bogofilter.learnRate));
         row("classifying, messages/s (one thread)", String.format("%,.0f", postern.classifyRate),
@@ -212,19 +215,28 @@ public final class BayesEvaluation {
 
     /** Wall time of a fresh JVM running {@code postern --version} from this jar: the cost a CLI call pays once. */
     private static double jvmStartupMillis() throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         double best = Double.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    PosternCommand.class.getName(), "--version").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(1, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IllegalStateException("postern --version failed");
-            }
+            posternProcess(Duration.ofMinutes(1), "--version");
             best = Math.min(best, (System.nanoTime() - t0) / 1e6);
         }
         return best;
+    }
+
+    /**
+     * Runs {@code postern ARGS} in a fresh JVM on this classpath, output discarded; fails unless it exits 0 in time.
+     */
+    private static void posternProcess(Duration timeout, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), PosternCommand.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("postern " + String.join(" ", args) + " in a fresh JVM failed");
+        }
     }
 
     /**
@@ -233,18 +245,11 @@ public final class BayesEvaluation {
      */
     private static double coldLearnSeconds(Path state, Path spamDir, Path hamDir)
             throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String stateDir = state.toAbsolutePath().toString();
         long t0 = System.nanoTime();
-        for (String[] run : List.of(new String[] {"--spam", spamDir.toString()},
-                new String[] {"--ham", hamDir.toString()})) {
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    PosternCommand.class.getName(), "learn", run[0], "--progress", "--state-dir",
-                    state.toAbsolutePath().toString(), run[1]).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IllegalStateException("postern learn " + run[0] + " in a fresh process failed");
-            }
-        }
+        Duration limit = Duration.ofMinutes(5);
+        posternProcess(limit, "learn", "--spam", "--progress", "--state-dir", stateDir, spamDir.toString());
+        posternProcess(limit, "learn", "--ham", "--progress", "--state-dir", stateDir, hamDir.toString());
         return (System.nanoTime() - t0) / 1e9;
     }
 
@@ -273,20 +278,6 @@ public final class BayesEvaluation {
             }
         }
         return String.format("%d (%.2f%%)", wrong, 100.0 * wrong / n);
-    }
-
-    private static double rate(double[] p, boolean[] truth, double threshold) {
-        long spam = 0;
-        long missed = 0;
-        for (int i = 0; i < p.length; i++) {
-            if (truth[i]) {
-                spam++;
-                if (p[i] < threshold) {
-                    missed++;
-                }
-            }
-        }
-        return (double) missed / spam;
     }
 
     private static String percent(double share) {

@@ -88,12 +88,12 @@ public final class BayesTuning {
         for (int fold = 0; fold < folds; fold++) {
             var counts = new InMemoryTokenCounts();
             for (int i = 0; i < tokens.size(); i++) {
-                if (foldOf(i, tokens.size(), folds) != fold) {
+                if (foldOf(i, folds) != fold) {
                     counts.learn(tokens.get(i), spam[i]);
                 }
             }
             for (int i = 0; i < tokens.size(); i++) {
-                if (foldOf(i, tokens.size(), folds) == fold) {
+                if (foldOf(i, folds) == fold) {
                     p[i] = classifier.classify(tokens.get(i), counts).probability();
                 }
             }
@@ -111,7 +111,7 @@ public final class BayesTuning {
                 List<SpamAssassinCorpus.Message> held = new ArrayList<>();
                 List<Integer> heldIndex = new ArrayList<>();
                 for (int i = 0; i < training.size(); i++) {
-                    if (foldOf(i, training.size(), folds) == fold) {
+                    if (foldOf(i, folds) == fold) {
                         held.add(training.get(i));
                         heldIndex.add(i);
                     } else {
@@ -138,7 +138,7 @@ public final class BayesTuning {
      * the over-confident ones; so folds are blocks of 100 consecutive messages (-Dblock=N), a new campaign's worth,
      * or -Dinterleaved=true for plain i mod k.
      */
-    static int foldOf(int i, int n, int folds) {
+    static int foldOf(int i, int folds) {
         return Boolean.getBoolean("interleaved") ? i % folds : (i / Integer.getInteger("block", 100)) % folds;
     }
 

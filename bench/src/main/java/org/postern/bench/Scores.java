@@ -43,10 +43,7 @@ final class Scores {
      * (the lowest threshold with at most floor(maxFpRate × ham) ham above it).
      */
     static double caughtAtFpRate(double[] score, boolean[] spam, double maxFpRate) {
-        double[] ham = IntStream.range(0, score.length).filter(i -> !spam[i]).mapToDouble(i -> score[i]).sorted()
-                .toArray();
-        int allowed = (int) Math.floor(maxFpRate * ham.length);
-        double threshold = ham[ham.length - 1 - allowed];           // spam must score above this ham score
+        double threshold = thresholdAtFpRate(score, spam, maxFpRate);  // spam must score above this ham score
         long caught = IntStream.range(0, score.length).filter(i -> spam[i] && score[i] > threshold).count();
         long nSpam = IntStream.range(0, score.length).filter(i -> spam[i]).count();
         return (double) caught / nSpam;
