@@ -116,7 +116,8 @@ public final class DeliveryCheck {
 
     /** The header fields of a raw message (up to the first empty line), values with their leading space. */
     static ReceivedHeaders headersOf(byte[] rawMessage) {
-        String text = new String(rawMessage, StandardCharsets.ISO_8859_1);
+        // Only the header is decoded and split: the body may be megabytes, and Bayes reads it on its own.
+        String text = new String(rawMessage, 0, headerLength(rawMessage), StandardCharsets.ISO_8859_1);
         List<ReceivedHeaders.Field> fields = new ArrayList<>();
         String name = null;
         StringBuilder value = new StringBuilder();
@@ -142,5 +143,21 @@ public final class DeliveryCheck {
             fields.add(new ReceivedHeaders.Field(name, value.toString()));
         }
         return ReceivedHeaders.of(fields);
+    }
+
+    /** Where the first empty line (LF or CRLF) starts: the length of the header; the whole message if none. */
+    private static int headerLength(byte[] m) {
+        int line = 0;
+        while (line < m.length) {
+            if (m[line] == '\n' || (m[line] == '\r' && line + 1 < m.length && m[line + 1] == '\n')) {
+                return line;
+            }
+            int end = line;
+            while (end < m.length && m[end] != '\n') {
+                end++;
+            }
+            line = end + 1;
+        }
+        return m.length;
     }
 }
