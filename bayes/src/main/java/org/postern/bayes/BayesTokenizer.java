@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,6 +67,11 @@ public final class BayesTokenizer {
     /** Received headers beyond the first few are hops inside the sender's network and add nothing but work. */
     static final int MAX_RECEIVED_HEADERS = 8;
     static final int MAX_HEADER_VALUE_CHARS = 60;
+    /** The fields of a MIME part's header that tokens are read from (charset and file name). */
+    private static final Set<String> PART_HEADER_FIELDS = Set.of("content-type", "content-disposition");
+    /** The fields of the message's header that tokens are read from: {@link Handler#field}'s cases and the above. */
+    private static final Set<String> TOP_HEADER_FIELDS = Set.of("content-type", "content-disposition", "from",
+            "reply-to", "subject", "received", "message-id", "date", "x-mailer", "user-agent", "to", "cc");
 
     private static final Pattern ADDRESS = Pattern.compile("[^\\s<>\"(),;:\\[\\]]+@[^\\s<>\"(),;:\\[\\]]+");
     private static final MimeConfig MIME_CONFIG = MimeConfig.custom()
@@ -195,6 +201,9 @@ public final class BayesTokenizer {
                 return;
             }
             String name = field.getName().toLowerCase(Locale.ROOT);
+            if (!(inTopHeader ? TOP_HEADER_FIELDS : PART_HEADER_FIELDS).contains(name)) {
+                return;                   // no token comes from it: Mime4j need not unfold and decode its body
+            }
             String raw = field.getBody() == null ? "" : field.getBody();
             // Mime4j's full descriptor runs a JavaCC parser per Content-Type (a third of the tokenizer's time): the
             // two parameters needed are read here instead.
