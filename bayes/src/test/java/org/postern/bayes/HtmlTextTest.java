@@ -24,4 +24,21 @@ class HtmlTextTest {
         String text = HtmlText.strip("x<script>evil()</script>y<STYLE>p{}</STYLE>z<!-- c -->w<a href=\"", h -> { });
         assertThat(text.replace(" ", "")).isEqualTo("xyzw");
     }
+
+    @Test
+    void markupAfterTextWhoseLowerCaseIsLongerIsStillFound() {
+        // "İ".toLowerCase() is two chars: markup positions must not be taken from a lower-cased copy.
+        List<String> hosts = new ArrayList<>();
+        String text = HtmlText.strip("İİİİ<SCRIPT>hidden()</SCRIPT>shown <A HREF=\"mailto:x@msn.example\">m</A>"
+                + "<!-- gone -->", hosts::add);
+        assertThat(text).contains("shown", "m").doesNotContain("hidden", "gone");
+        assertThat(hosts).containsExactly("msn.example");
+    }
+
+    @Test
+    void tagsWithoutLinkAttributesReportNoHosts() {
+        List<String> hosts = new ArrayList<>();
+        HtmlText.strip("<td href><font src><p class=x><a name=http://no.example/>", hosts::add);
+        assertThat(hosts).isEmpty();
+    }
 }
