@@ -85,6 +85,12 @@ public final class LmdbBayesStore implements AutoCloseable {
     /** The seen-index entries per user that the learn CLI keeps ({@link #pruneSeen}). */
     public static final long DEFAULT_MAX_SEEN_PER_USER = 500_000;
 
+    /**
+     * The most memory the read cache of one snapshot holds ({@link BucketCache}): a shared model of 2 million tokens
+     * takes about 50 MB, a typical one a few.
+     */
+    public static final long DEFAULT_READ_CACHE_BYTES = 64L << 20;
+
     /** The smallest map size accepted: 1 MiB. */
     public static final long MIN_MAP_SIZE_BYTES = 1L << 20;
 
@@ -101,13 +107,16 @@ public final class LmdbBayesStore implements AutoCloseable {
     private final Dbi<byte[]> dbi;
     private final Clock clock;
     private final int maxKeyBytes;
+    /** Buckets of the newest snapshot, for the next readers of it: reads are most of classifying's store time. */
+    private final BucketCache bucketCache;
     /** Read side held by every call, write side by {@link #close()}: a closed environment is never touched. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     /** Guarded by {@link #lifecycle}'s write lock. */
     private boolean closed;
 
-    private LmdbBayesStore(Env<byte[]> env, Dbi<byte[]> dbi, Clock clock) {
+    private LmdbBayesStore(Env<byte[]> env, Dbi<byte[]> dbi, Clock clock, long readCacheBytes) {
         this.env = env;
+        this.bucketCache = new BucketCache(readCacheBytes);
         this.dbi = dbi;
         this.clock = clock;
         this.maxKeyBytes = env.getMaxKeySize();
@@ -134,6 +143,11 @@ public final class LmdbBayesStore implements AutoCloseable {
      * @throws BayesStoreException      if the directory cannot be created or LMDB cannot open it
      */
     public static LmdbBayesStore open(Path directory, long mapSizeBytes, Clock clock) {
+        return open(directory, mapSizeBytes, clock, DEFAULT_READ_CACHE_BYTES);
+    }
+
+    /** As {@link #open(Path, long, Clock)} with a read cache of at most {@code readCacheBytes} (0: none). */
+    static LmdbBayesStore open(Path directory, long mapSizeBytes, Clock clock, long readCacheBytes) {
         requireNonNull(directory, "directory");
         requireNonNull(clock, "clock");
         if (mapSizeBytes < MIN_MAP_SIZE_BYTES) {
@@ -155,7 +169,7 @@ public final class LmdbBayesStore implements AutoCloseable {
             env.readerCheck();
             Dbi<byte[]> dbi = env.openDbi(DBI_NAME, DbiFlags.MDB_CREATE);
             checkFormat(env, dbi, directory);
-            return new LmdbBayesStore(env, dbi, clock);
+            return new LmdbBayesStore(env, dbi, clock, readCacheBytes);
         } catch (RuntimeException e) {
             if (env != null) {
                 env.close();
@@ -230,7 +244,7 @@ public final class LmdbBayesStore implements AutoCloseable {
             @Override
             public void lookup(MessageTokens tokens, long[] spam, long[] ham) {
                 requireNonNull(tokens, "tokens");
-                readUser(u, c -> {
+                readUser(user, u, c -> {
                     c.lookup(tokens, spam, ham);
                     return null;
                 });
@@ -238,12 +252,12 @@ public final class LmdbBayesStore implements AutoCloseable {
 
             @Override
             public long learnedSpam() {
-                return readUser(u, TokenCounts::learnedSpam);
+                return readUser(user, u, TokenCounts::learnedSpam);
             }
 
             @Override
             public long learnedHam() {
-                return readUser(u, TokenCounts::learnedHam);
+                return readUser(user, u, TokenCounts::learnedHam);
             }
         };
     }
@@ -259,7 +273,7 @@ public final class LmdbBayesStore implements AutoCloseable {
      */
     public <T> T read(String user, Function<? super TokenCounts, ? extends T> reader) {
         requireNonNull(reader, "reader");
-        return readUser(BayesStoreCodec.user(requireNonNull(user, "user")), reader);
+        return readUser(user, BayesStoreCodec.user(requireNonNull(user, "user")), reader);
     }
 
     /**
@@ -689,9 +703,9 @@ public final class LmdbBayesStore implements AutoCloseable {
         return seen[0];
     }
 
-    private <T> T readUser(byte[] user, Function<? super TokenCounts, ? extends T> reader) {
+    private <T> T readUser(String userName, byte[] user, Function<? super TokenCounts, ? extends T> reader) {
         return withOpen("read", () -> {
-            try (Txn<byte[]> txn = env.txnRead(); Snapshot snapshot = new Snapshot(txn, user)) {
+            try (Txn<byte[]> txn = env.txnRead(); Snapshot snapshot = new Snapshot(txn, userName, user)) {
                 return reader.apply(snapshot);
             }
         });
@@ -741,13 +755,15 @@ public final class LmdbBayesStore implements AutoCloseable {
     /** One user's counts in one read transaction. Confined to the thread running {@link #read}'s reader. */
     private final class Snapshot implements TokenCounts, AutoCloseable {
         private final Txn<byte[]> txn;
+        private final String userName;
         private final byte[] user;
         private final byte[] prefix;
         private Totals totals;
         private boolean done;
 
-        Snapshot(Txn<byte[]> txn, byte[] user) {
+        Snapshot(Txn<byte[]> txn, String userName, byte[] user) {
             this.txn = txn;
+            this.userName = userName;
             this.user = user;
             this.prefix = BayesStoreCodec.prefix(TOKEN, user);
         }
@@ -755,6 +771,7 @@ public final class LmdbBayesStore implements AutoCloseable {
         @Override
         public void lookup(MessageTokens tokens, long[] spam, long[] ham) {
             checkLive();
+            BucketCache.UserBuckets cached = bucketCache.forUser(txn.getId(), userName);
             // Tokens ascend, so their buckets do: read each bucket once.
             int lastBucket = -1;
             byte[] bucket = null;
@@ -762,7 +779,13 @@ public final class LmdbBayesStore implements AutoCloseable {
                 long token = tokens.get(i);
                 int b = BayesStoreCodec.bucketOf(token);
                 if (b != lastBucket) {
-                    bucket = dbi.get(txn, BayesStoreCodec.bucketKey(prefix, b));
+                    bucket = cached == null ? null : cached.get(b);
+                    if (bucket == null) {
+                        bucket = dbi.get(txn, BayesStoreCodec.bucketKey(prefix, b));
+                        if (cached != null) {
+                            cached.put(b, bucket);
+                        }
+                    }
                     lastBucket = b;
                 }
                 int at = BayesStoreCodec.find(bucket, token);

@@ -224,6 +224,67 @@ class LmdbBayesStoreTest {
     }
 
     @Test
+    void theReadCacheServesOnlyReadersOfTheSnapshotItWasFilledIn() throws Exception {
+        store.learn(ALICE, "m1", tok("w:x"), true);
+        assertThat(store.countsFor(ALICE).spamCount("w:x")).isEqualTo(1);        // cached for this snapshot
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            CountDownLatch inside = new CountDownLatch(1);
+            CountDownLatch newerRead = new CountDownLatch(1);
+            Future<List<Long>> oldReader = pool.submit(() -> store.read(ALICE, counts -> {
+                inside.countDown();
+                try {
+                    assertThat(newerRead.await(10, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                // Looked up only now, after a reader of the newer snapshot filled the cache with its counts.
+                return List.of(counts.spamCount("w:x"), counts.spamCount("w:y"), counts.spamCount("w:z"));
+            }));
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+            store.learn(ALICE, "m2", tok("w:x", "w:y"), true);
+            TokenCounts now = store.countsFor(ALICE);
+            assertThat(List.of(now.spamCount("w:x"), now.spamCount("w:y"))).containsExactly(2L, 1L);
+            newerRead.countDown();
+            assertThat(oldReader.get(10, TimeUnit.SECONDS)).containsExactly(1L, 0L, 0L);   // its own snapshot
+            store.learn(ALICE, "m3", tok("w:x", "w:z"), true);
+            // Neither the old reader's counts nor the previous snapshot's cached buckets are served.
+            assertThat(List.of(now.spamCount("w:x"), now.spamCount("w:y"), now.spamCount("w:z")))
+                    .containsExactly(3L, 1L, 1L);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aReadCacheTooSmallForTheModelAnswersLikeNoCache() {
+        List<String> spamWords = words("s", 3_000);
+        List<String> hamWords = words("h", 3_000);
+        store.learn(ALICE, "spam", tok(spamWords), true);
+        store.learn(ALICE, "ham", tok(hamWords), false);
+        store.close();
+        // Room for the user's bucket table and a few buckets: most lookups go past the full cache to LMDB.
+        long smallCache = 4L * BayesStoreCodec.BUCKETS + 16 + 4_096;
+        for (long cacheBytes : new long[] {0, smallCache, LmdbBayesStore.DEFAULT_READ_CACHE_BYTES}) {
+            store = LmdbBayesStore.open(dir, LmdbBayesStore.MIN_MAP_SIZE_BYTES * 16, clock, cacheBytes);
+            List<String> all = new ArrayList<>(spamWords);
+            all.addAll(hamWords);
+            all.add("w:never-learned");
+            for (int round = 0; round < 2; round++) {                  // the second round reads what was cached
+                MessageTokens tokens = tok(all);
+                long[] spam = new long[tokens.size()];
+                long[] ham = new long[tokens.size()];
+                store.countsFor(ALICE).lookup(tokens, spam, ham);
+                assertThat(java.util.Arrays.stream(spam).sum()).as("cache %d", cacheBytes).isEqualTo(3_000);
+                assertThat(java.util.Arrays.stream(ham).sum()).as("cache %d", cacheBytes).isEqualTo(3_000);
+                assertThat(java.util.Arrays.stream(spam).max().orElse(0)).isEqualTo(1);
+            }
+            store.close();
+        }
+        store = LmdbBayesStore.open(dir, LmdbBayesStore.MIN_MAP_SIZE_BYTES * 16, clock);
+    }
+
+    @Test
     void concurrentLearnersLoseNoUpdate() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
