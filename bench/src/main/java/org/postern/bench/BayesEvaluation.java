@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.postern.bayes.BayesClassifier;
 import org.postern.bayes.BayesTokenizer;
@@ -44,8 +46,15 @@ public final class BayesEvaluation {
     /** bogofilter's spam_cutoff as the issue states its false positives (spamicity 0.5). */
     static final double BOGOFILTER_THRESHOLD = 0.5;
 
-    /** Runs before the measured one, for the JIT; then both learning and classifying run compiled code. */
-    static final int WARMUP_RUNS = 3;
+    /**
+     * Learn runs (about 3,000 messages each) and classification rounds (the test half) before the measured ones, for
+     * the JIT: on 2 cores, where its compiler threads share the cores with the work, the rates climb for about 20
+     * runs (the tokenizer's big methods are compiled last) and are flat after; the warm-up rates are printed, so the
+     * plateau can be seen.
+     */
+    static final int WARMUP_RUNS = 30;
+    /** Measured runs of each: the figures are their median and range, as one run moves with the machine's noise. */
+    static final int MEASURED_RUNS = 5;
 
     private BayesEvaluation() {
     }
@@ -73,12 +82,12 @@ public final class BayesEvaluation {
         Path hamDir = maildir(work.resolve("train-ham"), training, false);
 
         Result postern = postern(work.resolve("postern-state"), spamDir, hamDir, test, training.size());
-        Result bogofilter = bogofilter(work.resolve("bogofilter"), training, test);
+        Result bogofilter = bogofilter(work.resolve("bogofilter"), training, test, MEASURED_RUNS);
         double startupMillis = jvmStartupMillis();
         double coldLearnSeconds = coldLearnSeconds(work.resolve("postern-cold"), spamDir, hamDir);
 
         System.out.println();
-        System.out.printf("%-44s %16s %16s%n", "", "Postern", "bogofilter");
+        System.out.printf("%-44s %22s %22s%n", "", "Postern", "bogofilter");
         row("threshold", String.format("p >= %.2f", POSTERN_THRESHOLD),
                 String.format("spamicity >= %.1f", BOGOFILTER_THRESHOLD));
         row("ROC AUC", String.format("%.5f", Scores.auc(postern.p, truth)),
@@ -95,52 +104,62 @@ public final class BayesEvaluation {
         row("spam caught at the threshold",
                 percent(1 - (double) Scores.falseNegatives(postern.p, truth, POSTERN_THRESHOLD) / spam),
                 percent(1 - (double) Scores.falseNegatives(bogofilter.p, truth, BOGOFILTER_THRESHOLD) / spam));
-        row("learning, messages/s", String.format("%,.0f", postern.learnRate),
-                String.format("%,.0f", bogofilter.learnRate));
-        row("classifying, messages/s (one thread)", String.format("%,.0f", postern.classifyRate),
-                String.format("%,.0f", bogofilter.classifyRate));
+        System.out.printf("(speeds: median of %d runs, range in parentheses)%n", MEASURED_RUNS);
+        row("learning, messages/s", rates(postern.learnRates), rates(bogofilter.learnRates));
+        row("classifying, messages/s (one thread)", rates(postern.classifyRates), rates(bogofilter.classifyRates));
         row("JVM start-up (postern --version), ms", String.format("%.0f", startupMillis), "-");
         row("learning in a fresh process, messages/s", String.format("%,.0f", training.size() / coldLearnSeconds),
                 "(as above)");
     }
 
-    record Result(double[] p, double learnRate, double classifyRate) {
+    /** Test-half scores, and the messages/s of each measured learn run and classification round. */
+    record Result(double[] p, double[] learnRates, double[] classifyRates) {
     }
 
     private static Result postern(Path state, Path spamDir, Path hamDir, List<SpamAssassinCorpus.Message> test,
             int trainingCount) throws IOException {
         // Warm the JIT on throwaway stores (three runs, about 9,000 messages) so the measured run is the steady state
         // of a long learn run; the cold figure, a fresh process, is measured separately (coldLearnSeconds).
-        Path warm = state.resolveSibling("postern-warmup");
-        for (int run = 0; run < WARMUP_RUNS; run++) {
-            learn(warm, "--spam", spamDir);
-            learn(warm, "--ham", hamDir);
-            deleteRecursively(warm);
+        double[] warmup = new double[WARMUP_RUNS];
+        double[] learnRates = new double[MEASURED_RUNS];
+        for (int run = 0; run < WARMUP_RUNS + MEASURED_RUNS; run++) {
+            deleteRecursively(state);                 // every run learns into a fresh store; the last one is kept
+            long t0 = System.nanoTime();
+            learn(state, "--spam", spamDir);
+            learn(state, "--ham", hamDir);
+            double rate = trainingCount / ((System.nanoTime() - t0) / 1e9);
+            if (run < WARMUP_RUNS) {
+                warmup[run] = rate;
+            } else {
+                learnRates[run - WARMUP_RUNS] = rate;
+            }
         }
-
-        long t0 = System.nanoTime();
-        learn(state, "--spam", spamDir);
-        learn(state, "--ham", hamDir);
-        double learnSeconds = (System.nanoTime() - t0) / 1e9;
+        System.out.println("Postern learning warm-up, messages/s: " + list(warmup));
 
         var tokenizer = BayesTokenizer.create(TokenizerSettings.DEFAULT);
         var classifier = BayesClassifier.create(ClassifierSettings.DEFAULT);
         double[] p = new double[test.size()];
-        try (LmdbBayesStore store = LmdbBayesStore.open(state.resolve("bayes"))) {
-            for (int round = 0; round <= WARMUP_RUNS; round++) {       // the last round is measured
+        double[] classifyRates = new double[MEASURED_RUNS];
+        for (int round = 0; round < WARMUP_RUNS + MEASURED_RUNS; round++) {
+            // Each round opens the store afresh, so its read cache starts empty and fills as the round goes, as after
+            // a daemon start or a commit: a round never reads what an earlier round left cached.
+            try (LmdbBayesStore store = LmdbBayesStore.open(state.resolve("bayes"))) {
                 long c0 = System.nanoTime();
                 for (int i = 0; i < test.size(); i++) {
                     var tokens = tokenizer.tokenize(SpamAssassinCorpus.read(test.get(i)));
                     p[i] = store.read(LmdbBayesStore.GLOBAL, counts -> classifier.classify(tokens, counts))
                             .probability();
                 }
-                double seconds = (System.nanoTime() - c0) / 1e9;
-                if (round == WARMUP_RUNS) {
-                    return new Result(p, trainingCount / learnSeconds, test.size() / seconds);
+                double rate = test.size() / ((System.nanoTime() - c0) / 1e9);
+                if (round < WARMUP_RUNS) {
+                    warmup[round] = rate;
+                } else {
+                    classifyRates[round - WARMUP_RUNS] = rate;
                 }
             }
         }
-        throw new AssertionError("unreachable");
+        System.out.println("Postern classifying warm-up, messages/s: " + list(warmup));
+        return new Result(p, learnRates, classifyRates);
     }
 
     private static void learn(Path state, String kind, Path maildir) {
@@ -151,18 +170,28 @@ public final class BayesEvaluation {
         }
     }
 
+    /**
+     * bogofilter trained on {@code training} and classifying {@code test}, {@code runs} times, each into a fresh
+     * wordlist (the rates of every run; the spamicities of the last, which are the same every time).
+     */
     static Result bogofilter(Path dir, List<SpamAssassinCorpus.Message> training,
-            List<SpamAssassinCorpus.Message> test) throws IOException, InterruptedException {
-        Files.createDirectories(dir);
-        long t0 = System.nanoTime();
-        run(bogofilterCommand(dir, "-s", files(training, true)), null);
-        run(bogofilterCommand(dir, "-n", files(training, false)), null);
-        double learnSeconds = (System.nanoTime() - t0) / 1e9;
-        Map<String, Double> spamicity = new HashMap<>();
-        long c0 = System.nanoTime();
+            List<SpamAssassinCorpus.Message> test, int runs) throws IOException, InterruptedException {
+        double[] learnRates = new double[runs];
+        double[] classifyRates = new double[runs];
         List<String> out = new ArrayList<>();
-        run(bogofilterCommand(dir, "-v", files(test, null)), out);
-        double classifySeconds = (System.nanoTime() - c0) / 1e9;
+        for (int run = 0; run < runs; run++) {
+            deleteRecursively(dir);
+            Files.createDirectories(dir);
+            long t0 = System.nanoTime();
+            run(bogofilterCommand(dir, "-s", files(training, true)), null);
+            run(bogofilterCommand(dir, "-n", files(training, false)), null);
+            learnRates[run] = training.size() / ((System.nanoTime() - t0) / 1e9);
+            out.clear();
+            long c0 = System.nanoTime();
+            run(bogofilterCommand(dir, "-v", files(test, null)), out);
+            classifyRates[run] = test.size() / ((System.nanoTime() - c0) / 1e9);
+        }
+        Map<String, Double> spamicity = new HashMap<>();
         for (String line : out) {
             // FILE X-Bogosity: Spam, tests=bogofilter, spamicity=1.000000, version=1.2.5
             int x = line.indexOf(" X-Bogosity:");
@@ -180,7 +209,7 @@ public final class BayesEvaluation {
             }
             p[i] = v;
         }
-        return new Result(p, training.size() / learnSeconds, test.size() / classifySeconds);
+        return new Result(p, learnRates, classifyRates);
     }
 
     private static List<String> bogofilterCommand(Path dir, String mode, List<String> files) {
@@ -280,12 +309,23 @@ public final class BayesEvaluation {
         return String.format("%d (%.2f%%)", wrong, 100.0 * wrong / n);
     }
 
+    /** "median (min–max)" of messages/s figures. */
+    private static String rates(double[] rates) {
+        double[] sorted = rates.clone();
+        Arrays.sort(sorted);
+        return String.format("%,.0f (%,.0f-%,.0f)", sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1]);
+    }
+
+    private static String list(double[] rates) {
+        return Arrays.stream(rates).mapToObj(r -> String.format("%,.0f", r)).collect(Collectors.joining(" "));
+    }
+
     private static String percent(double share) {
         return String.format("%.1f%%", 100 * share);
     }
 
     private static void row(String name, String postern, String bogofilter) {
-        System.out.printf("%-44s %16s %16s%n", name, postern, bogofilter);
+        System.out.printf("%-44s %22s %22s%n", name, postern, bogofilter);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -118,7 +118,7 @@ public final class BayesTuning {
                         learn.add(training.get(i));
                     }
                 }
-                double[] q = BayesEvaluation.bogofilter(work.resolve("fold" + fold), learn, held).p();
+                double[] q = BayesEvaluation.bogofilter(work.resolve("fold" + fold), learn, held, 1).p();
                 for (int k = 0; k < q.length; k++) {
                     p[heldIndex.get(k)] = q[k];
                 }
