@@ -146,13 +146,21 @@ public final class LmdbBayesStore implements AutoCloseable {
         return open(directory, mapSizeBytes, clock, DEFAULT_READ_CACHE_BYTES);
     }
 
-    /** As {@link #open(Path, long, Clock)} with a read cache of at most {@code readCacheBytes} (0: none). */
-    static LmdbBayesStore open(Path directory, long mapSizeBytes, Clock clock, long readCacheBytes) {
+    /**
+     * As {@link #open(Path, long, Clock)}, with a read cache of at most {@code readCacheBytes} (0: none; see
+     * {@link #DEFAULT_READ_CACHE_BYTES}).
+     *
+     * @throws IllegalArgumentException if the map size is too small or the cache size negative
+     */
+    public static LmdbBayesStore open(Path directory, long mapSizeBytes, Clock clock, long readCacheBytes) {
         requireNonNull(directory, "directory");
         requireNonNull(clock, "clock");
         if (mapSizeBytes < MIN_MAP_SIZE_BYTES) {
             throw new IllegalArgumentException(
                     "bayes map size must be at least " + MIN_MAP_SIZE_BYTES + " bytes, not " + mapSizeBytes);
+        }
+        if (readCacheBytes < 0) {
+            throw new IllegalArgumentException("bayes read cache size must not be negative, not " + readCacheBytes);
         }
         try {
             Files.createDirectories(directory);
@@ -718,6 +726,9 @@ public final class LmdbBayesStore implements AutoCloseable {
                 throw new IllegalStateException("bayes store is closed");
             }
             return call.run();
+        } catch (Env.MapFullException e) {
+            throw new BayesStoreException("bayes store " + what + " failed: the store is full at its maximum size of "
+                    + env.info().mapSize + " bytes; raise bayes.max_store_bytes (with the daemon stopped)", e);
         } catch (LmdbException e) {
             throw new BayesStoreException("bayes store " + what + " failed: " + e.getMessage(), e);
         } finally {

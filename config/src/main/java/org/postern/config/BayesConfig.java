@@ -46,14 +46,23 @@ import java.util.TreeMap;
  *                           half (docs/BENCHMARKS.md)
  * @param hamProbability     up to this probability, BAYES_HAM; strictly between 0 and 0.5, default 0.1
  * @param autolearn          autolearn into the global model; default off
+ * @param maxStoreBytes      the most the store's data file ({@code state_dir/bayes/data.mdb}, all users together)
+ *                           may grow to: LMDB maps it whole into the address space and refuses writes beyond it;
+ *                           1 MiB..16 TiB, default 1073741824 (1 GiB, about 40 million tokens). Raising it takes
+ *                           effect for a process when it opens the store: stop the daemon, change it, start it
+ *                           (a smaller value than the file's size is ignored; the file never shrinks)
+ * @param readCacheBytes     memory the daemon (and {@code postern check}) may use to keep the store buckets read
+ *                           since the last commit, so common tokens cost no store read; 0 (none)..16 GiB, default
+ *                           67108864 (64 MiB). A commit starts afresh; for a moment after one both the old and the
+ *                           new cache may be held
  * @throws IllegalArgumentException if a value breaks a rule; the message names the YAML key
  */
 public record BayesConfig(boolean enabled, int minSpam, int minHam, int maxScannedBytes, int maxTokensPerUser,
         String recipientDelimiter, Map<String, String> users, double spamProbability, double hamProbability,
-        BayesAutolearn autolearn) {
+        BayesAutolearn autolearn, long maxStoreBytes, long readCacheBytes) {
 
     static final BayesConfig DEFAULTS = new BayesConfig(true, 200, 200, 512 * 1024, 2_000_000, "+", Map.of(), 0.76,
-            0.1, BayesAutolearn.DEFAULTS);
+            0.1, BayesAutolearn.DEFAULTS, 1L << 30, 64L << 20);
 
     /** Longest user key, as the store accepts it. */
     static final int MAX_USER_KEY_BYTES = 255;
@@ -81,12 +90,14 @@ public record BayesConfig(boolean enabled, int minSpam, int minHam, int maxScann
                     + hamProbability);
         }
         autolearn = orDefault(autolearn, BayesAutolearn.DEFAULTS);
+        Checks.between("max_store_bytes", maxStoreBytes, 1L << 20, 1L << 44);
+        Checks.between("read_cache_bytes", readCacheBytes, 0, 1L << 34);
     }
 
     /** The settings before the user mapping, thresholds and autolearn were added; those take their defaults. */
     public BayesConfig(boolean enabled, int minSpam, int minHam, int maxScannedBytes, int maxTokensPerUser) {
         this(enabled, minSpam, minHam, maxScannedBytes, maxTokensPerUser, null, null, DEFAULTS.spamProbability,
-                DEFAULTS.hamProbability, null);
+                DEFAULTS.hamProbability, null, DEFAULTS.maxStoreBytes, DEFAULTS.readCacheBytes);
     }
 
     /**

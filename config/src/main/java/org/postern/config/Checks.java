@@ -25,6 +25,13 @@ final class Checks {
         return value;
     }
 
+    static long between(String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw InvalidValueException.ofKey(key, "must be between " + min + " and " + max + ", not " + value);
+        }
+        return value;
+    }
+
     static Duration between(String key, Duration value, Duration min, Duration max) {
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw InvalidValueException.ofKey(key, "must be between " + DurationText.format(min) + " and "

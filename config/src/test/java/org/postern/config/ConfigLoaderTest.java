@@ -485,7 +485,7 @@ class ConfigLoaderTest {
     void bayesDefaultsAreDocumented() {
         BayesConfig b = ConfigLoader.defaults().bayes();
         assertThat(b).isEqualTo(new BayesConfig(true, 200, 200, 524288, 2_000_000, "+", java.util.Map.of(), 0.76, 0.1,
-                new BayesAutolearn(false, 12.0, -0.5)));
+                new BayesAutolearn(false, 12.0, -0.5), 1_073_741_824L, 67_108_864L));
         assertThat(ConfigLoader.defaults().symbols().get("bayes.spam")).extracting(SymbolConfig::name,
                 SymbolConfig::score).containsExactly("BAYES_SPAM", 5.1);
         assertThat(ConfigLoader.defaults().symbols().get("bayes.ham").score()).isEqualTo(-3.0);
@@ -521,6 +521,17 @@ class ConfigLoaderTest {
         assertThat(b.spamScore(1.0, 5.0)).isCloseTo(5.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(b.hamScore(0.1, -3.0)).isCloseTo(-1.5, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(b.hamScore(0.0, -3.0)).isCloseTo(-3.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void bayesStoreAndCacheSizesAreBytesWithinTheirRange() {
+        BayesConfig b = parse(String.join("\n", "bayes:", "  max_store_bytes: 8589934592", "  read_cache_bytes: 0",
+                "")).bayes();
+        assertThat(List.of(b.maxStoreBytes(), b.readCacheBytes())).containsExactly(8_589_934_592L, 0L);
+        assertError("bayes:\n  max_store_bytes: 1000\n", 2, 20,
+                "bayes.max_store_bytes must be between 1048576 and 17592186044416, not 1000");
+        assertError("bayes:\n  read_cache_bytes: -1\n", 2, 21,
+                "bayes.read_cache_bytes must be between 0 and 17179869184, not -1");
     }
 
     @Test

@@ -92,7 +92,7 @@ public final class Postern implements AutoCloseable {
             greylister = openGreylister(config, clock);
             // The same store `postern learn` writes and `postern check` reads; LMDB lets the processes share it.
             bayesStore = config.bayes().enabled()
-                    ? Optional.of(LmdbBayesStore.open(config.stateDir().resolve("bayes"))) : Optional.empty();
+                    ? Optional.of(BayesModels.openStore(config)) : Optional.empty();
             PipelineResources resources = new PipelineResources(dns, greylister, work,
                     bayesStore.map(BayesModels::of));
             ScanPipeline pipeline = new ScanPipeline(PipelineSettings.compile(config, resources, hostName,

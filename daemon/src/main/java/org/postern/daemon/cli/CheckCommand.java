@@ -61,7 +61,7 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean allRead = true;
-        try (LmdbBayesStore store = LmdbBayesStore.open(config.stateDir().resolve("bayes"))) {
+        try (LmdbBayesStore store = BayesModels.openStore(config)) {
             DeliveryCheck check = DeliveryCheck.create(config, BayesModels.of(store), HostName.local(),
                     Version.CURRENT);
             List<Path> inputs = files.isEmpty() ? List.of(Path.of("-")) : files;

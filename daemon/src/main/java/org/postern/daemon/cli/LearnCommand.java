@@ -15,6 +15,7 @@ import org.postern.bayes.LearnRequest;
 import org.postern.bayes.LmdbBayesStore;
 import org.postern.bayes.TokenizerSettings;
 import org.postern.config.PosternConfig;
+import org.postern.daemon.pipeline.BayesModels;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -118,7 +119,7 @@ final class LearnCommand implements Callable<Integer> {
         }
         LearnSummary summary = new LearnSummary();
         long start = System.nanoTime();
-        try (LmdbBayesStore store = LmdbBayesStore.open(config.stateDir().resolve("bayes"))) {
+        try (LmdbBayesStore store = BayesModels.openStore(config)) {
             ProgressBar bar = null;
             if (progress) {
                 long total = 0;

@@ -2,12 +2,14 @@ package org.postern.daemon.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Clock;
 import java.util.function.Function;
 import org.postern.bayes.LearnKey;
 import org.postern.bayes.LearnOutcome;
 import org.postern.bayes.LmdbBayesStore;
 import org.postern.bayes.MessageTokens;
 import org.postern.bayes.TokenCounts;
+import org.postern.config.PosternConfig;
 
 /**
  * The Bayes token store as the pipeline and {@code postern check} use it: {@link #of} wraps the embedded store, tests
@@ -30,6 +32,17 @@ public interface BayesModels {
      * @throws org.postern.bayes.BayesStoreException when the store fails; nothing was stored
      */
     LearnOutcome learn(String user, byte[] rawMessage, MessageTokens tokens, boolean spam);
+
+    /**
+     * Opens the embedded store in {@code state_dir/bayes} with the configured size and read cache ({@code bayes.*});
+     * the caller owns it and closes it. The daemon, {@code postern learn} and {@code postern check} all open it so.
+     *
+     * @throws org.postern.bayes.BayesStoreException if LMDB cannot open it
+     */
+    static LmdbBayesStore openStore(PosternConfig config) {
+        return LmdbBayesStore.open(config.stateDir().resolve("bayes"), config.bayes().maxStoreBytes(),
+                Clock.systemUTC(), config.bayes().readCacheBytes());
+    }
 
     /** The embedded store; the caller keeps owning it and closes it. */
     static BayesModels of(LmdbBayesStore store) {

@@ -116,6 +116,17 @@ class LearnCommandTest {
         assertThat(Files.exists(dir.resolve("state/bayes"))).as("nothing opened on a usage error").isFalse();
     }
 
+    @Test
+    void aStoreAtItsConfiguredMaximumSizeStopsTheRunAndSaysWhichKeyToRaise() throws Exception {
+        Path maildir = LearnFixtures.maildir(dir.resolve("Maildir"), 0, 3_000);
+        Path config = Files.writeString(dir.resolve("postern.yml"), "bayes:\n  max_store_bytes: 1048576\n");
+        Run run = learnWith(config, new byte[0], "--spam", maildir.toString());
+        assertThat(run.code).isEqualTo(1);
+        assertThat(run.err).contains("the store is full at its maximum size of 1048576 bytes",
+                "raise bayes.max_store_bytes");
+        assertThat(counts(LmdbBayesStore.GLOBAL).get(0)).as("the failed batch stored nothing").isZero();
+    }
+
     /** Learned spam, learned ham, seen-index entries of the user, read from the store the command closed. */
     @Test
     void userIsMappedAsTheDaemonMapsRecipients() throws Exception {
@@ -149,7 +160,11 @@ class LearnCommandTest {
     }
 
     private Run learn(byte[] stdin, String... args) {
-        List<String> all = new ArrayList<>(List.of("learn", "--config", "/dev/null", "--state-dir",
+        return learnWith(Path.of("/dev/null"), stdin, args);
+    }
+
+    private Run learnWith(Path config, byte[] stdin, String... args) {
+        List<String> all = new ArrayList<>(List.of("learn", "--config", config.toString(), "--state-dir",
                 dir.resolve("state").toString()));
         all.addAll(List.of(args));
         InputStream oldIn = System.in;
