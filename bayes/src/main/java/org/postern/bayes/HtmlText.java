@@ -22,8 +22,8 @@ final class HtmlText {
     /** The text of {@code html}; {@code linkHosts} receives each link's host name (or a mailto: address's domain). */
     static String strip(String html, Consumer<String> linkHosts) {
         var out = new StringBuilder(html.length());
-        // Markup is matched ignoring case in place: a lower-cased copy can differ in length (Turkish İ becomes two
-        // chars), and its indices would then point elsewhere in the html.
+        // Markup is matched in place, ignoring the case of ASCII letters only, as HTML compares names: a lower-cased
+        // copy can differ in length (Turkish İ becomes two chars), and its indices would point elsewhere in the html.
         int i = 0;
         while (i < html.length()) {
             char c = html.charAt(i);
@@ -43,7 +43,7 @@ final class HtmlText {
                 String name = tagName(html, i + 1, end);
                 i = end + 1;
                 if (name.equals("script") || name.equals("style")) {
-                    int close = indexOfIgnoringCase(html, "</" + name, i);
+                    int close = indexOfIgnoringAsciiCase(html, "</" + name, i);
                     i = close < 0 ? html.length() : close;
                 }
                 out.append(' ');
@@ -65,13 +65,30 @@ final class HtmlText {
         return html.substring(from, j).toLowerCase(Locale.ROOT);
     }
 
-    private static int indexOfIgnoringCase(String html, String needle, int from) {
-        for (int j = from; j <= html.length() - needle.length(); j++) {
-            if (html.regionMatches(true, j, needle, 0, needle.length())) {
+    private static int indexOfIgnoringAsciiCase(String html, String lowerCaseNeedle, int from) {
+        for (int j = from; j <= html.length() - lowerCaseNeedle.length(); j++) {
+            if (startsWithIgnoringAsciiCase(html, j, lowerCaseNeedle)) {
                 return j;
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether {@code html} holds {@code lowerCaseWord} at {@code at}, A-Z taken as a-z and nothing else folded
+     * ({@link String#regionMatches(boolean, int, String, int, int)} would also take ſ for s and ı for i).
+     */
+    private static boolean startsWithIgnoringAsciiCase(String html, int at, String lowerCaseWord) {
+        if (at + lowerCaseWord.length() > html.length()) {
+            return false;
+        }
+        for (int k = 0; k < lowerCaseWord.length(); k++) {
+            char c = html.charAt(at + k);
+            if ((c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c) != lowerCaseWord.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -86,17 +103,12 @@ final class HtmlText {
             char c = html.charAt(j);
             if (c == '=') {
                 equals = true;
-            } else if (startsWithIgnoringCase(html, j, "href") || startsWithIgnoringCase(html, j, "src")
-                    || startsWithIgnoringCase(html, j, "action")) {
+            } else if (startsWithIgnoringAsciiCase(html, j, "href") || startsWithIgnoringAsciiCase(html, j, "src")
+                    || startsWithIgnoringAsciiCase(html, j, "action")) {
                 name = true;
             }
         }
         return name && equals;
-    }
-
-    private static boolean startsWithIgnoringCase(String html, int at, String lowerCaseWord) {
-        return (html.charAt(at) | 0x20) == lowerCaseWord.charAt(0)
-                && html.regionMatches(true, at, lowerCaseWord, 0, lowerCaseWord.length());
     }
 
     private static void links(String tag, Consumer<String> linkHosts) {

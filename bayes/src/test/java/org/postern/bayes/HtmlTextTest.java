@@ -36,9 +36,17 @@ class HtmlTextTest {
     }
 
     @Test
-    void tagsWithoutLinkAttributesReportNoHosts() {
+    void linkAttributesAreFoundInAnyAsciiCaseAndOnlyWithAValue() {
         List<String> hosts = new ArrayList<>();
-        HtmlText.strip("<td href><font src><p class=x><a name=http://no.example/>", hosts::add);
-        assertThat(hosts).isEmpty();
+        HtmlText.strip("<A HREF = 'http://a.example/x'><img SRC=//b.example/i.gif><FORM Action=\"https://c.example/\">"
+                + "<td href><font src><p class=x><a name=http://no.example/>", hosts::add);
+        assertThat(hosts).containsExactly("a.example", "b.example", "c.example");
+    }
+
+    @Test
+    void onlyAsciiLettersFoldWhenFindingTheEndOfAScript() {
+        // Browsers end a script at </script> in any ASCII case, not at a long s (ſ) or a dotless i (ı) look-alike.
+        String text = HtmlText.strip("<script>a</ſcript>b</scrıpt>c</SCRIPT>shown", h -> { });
+        assertThat(text.strip()).isEqualTo("shown");
     }
 }
