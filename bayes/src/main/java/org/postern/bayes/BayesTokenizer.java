@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -67,11 +66,6 @@ public final class BayesTokenizer {
     /** Received headers beyond the first few are hops inside the sender's network and add nothing but work. */
     static final int MAX_RECEIVED_HEADERS = 8;
     static final int MAX_HEADER_VALUE_CHARS = 60;
-    /** The fields of a MIME part's header that tokens are read from (charset and file name). */
-    private static final Set<String> PART_HEADER_FIELDS = Set.of("content-type", "content-disposition");
-    /** The fields of the message's header that tokens are read from: {@link Handler#field}'s cases and the above. */
-    private static final Set<String> TOP_HEADER_FIELDS = Set.of("content-type", "content-disposition", "from",
-            "reply-to", "subject", "received", "message-id", "date", "x-mailer", "user-agent", "to", "cc");
 
     private static final Pattern ADDRESS = Pattern.compile("[^\\s<>\"(),;:\\[\\]]+@[^\\s<>\"(),;:\\[\\]]+");
     private static final MimeConfig MIME_CONFIG = MimeConfig.custom()
@@ -201,33 +195,33 @@ public final class BayesTokenizer {
                 return;
             }
             String name = field.getName().toLowerCase(Locale.ROOT);
-            if (!(inTopHeader ? TOP_HEADER_FIELDS : PART_HEADER_FIELDS).contains(name)) {
-                return;                   // no token comes from it: Mime4j need not unfold and decode its body
-            }
-            String raw = field.getBody() == null ? "" : field.getBody();
+            // Each case reads the body itself (body(field)): Mime4j unfolds and decodes it on every getBody(), and
+            // most fields (X-*, List-*, DKIM-Signature) give no token, so theirs is never read.
             // Mime4j's full descriptor runs a JavaCC parser per Content-Type (a third of the tokenizer's time): the
             // two parameters needed are read here instead.
             if (name.equals("content-type")) {
+                String raw = body(field);
                 partCharset = MimeParameters.get(raw, "charset");
                 if (partFileName == null) {
                     partFileName = MimeParameters.get(raw, "name");
                 }
             } else if (name.equals("content-disposition")) {
-                String fileName = MimeParameters.get(raw, "filename");
+                String fileName = MimeParameters.get(body(field), "filename");
                 partFileName = fileName != null ? fileName : partFileName;
             }
             if (!inTopHeader) {
                 return;
             }
             switch (name) {
-                case "from", "reply-to" -> address("h:" + name + ":", decode(raw));
-                case "subject" -> sink.text(decode(raw), "subject:", false);
+                case "from", "reply-to" -> address("h:" + name + ":", decode(body(field)));
+                case "subject" -> sink.text(decode(body(field)), "subject:", false);
                 case "received" -> {
                     if (received++ < MAX_RECEIVED_HEADERS) {
-                        receivedHosts(raw.toLowerCase(Locale.ROOT));
+                        receivedHosts(body(field).toLowerCase(Locale.ROOT));
                     }
                 }
                 case "message-id" -> {
+                    String raw = body(field);
                     int at = raw.lastIndexOf('@');
                     int end = raw.indexOf('>', at + 1);
                     if (at >= 0) {
@@ -235,10 +229,10 @@ public final class BayesTokenizer {
                                 + raw.substring(at + 1, end > at ? end : raw.length()).trim().toLowerCase(Locale.ROOT));
                     }
                 }
-                case "date" -> sink.add("h:date:zone:" + dateZone(raw));
-                case "x-mailer", "user-agent" -> sink.add("h:x-mailer:" + normalized(decode(raw)));
+                case "date" -> sink.add("h:date:zone:" + dateZone(body(field)));
+                case "x-mailer", "user-agent" -> sink.add("h:x-mailer:" + normalized(decode(body(field))));
                 case "content-type" -> {
-                    String lower = raw.toLowerCase(Locale.ROOT);
+                    String lower = body(field).toLowerCase(Locale.ROOT);
                     int semi = lower.indexOf(';');
                     sink.add("h:content-type:" + (semi < 0 ? lower : lower.substring(0, semi)).trim());
                     if (partCharset != null) {
@@ -246,6 +240,7 @@ public final class BayesTokenizer {
                     }
                 }
                 case "to", "cc" -> {
+                    String raw = body(field);
                     for (int at = raw.indexOf('@'); at >= 0; at = raw.indexOf('@', at + 1)) {
                         recipients++;
                     }
@@ -271,6 +266,10 @@ public final class BayesTokenizer {
         }
 
         /** Host names and IPv4 /24s in a Received field: runs of [a-z0-9.-] that look like either. */
+        private static String body(Field field) {
+            return field.getBody() == null ? "" : field.getBody();
+        }
+
         private void receivedHosts(String value) {
             int n = value.length();
             int i = 0;
