@@ -11,23 +11,32 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Why: classifying a message looks up about 200 tokens, nearly each in its own bucket, and every LMDB read through
  * lmdbjava costs about half a microsecond (a native key buffer, the call, a copy of the value) — more than
  * tokenizing the message's words. Between two commits every reader sees the same snapshot, and LMDB names it: a read
- * transaction's id is the id of the last write committed when it began (by any process). A bucket read in snapshot
- * T is therefore right for every reader of T, and for no other. A reader of a newer snapshot starts a new generation
- * (the old one is dropped whole); a reader of an older one, still open across a commit, neither uses nor fills the
- * cache. Nothing is ever invalidated piecemeal, so nothing can be stale.
+ * transaction's id is the id of the last write committed when it began, by any process (lmdb.h, mdb_txn_id). A
+ * bucket read in snapshot T is therefore right for every reader of T, and for no other. A reader of a newer snapshot
+ * starts a new generation (the old one is dropped whole, once the readers still on it finish); a reader of an older
+ * one, still open across a commit, neither uses nor fills the cache. Nothing is ever invalidated piecemeal, so
+ * nothing can be stale.
  *
  * <p>Memory: each generation holds at most {@code maxBytes}, counted as each cached bucket's length plus an array
- * header, and each user's table of bucket references ({@value BayesStoreCodec#BUCKET_BITS}-bit index, 4 bytes a
- * slot). When it is full, further buckets are read from LMDB every time; with no commits for a long time the cache
- * keeps what the first messages needed, which for a shared model is its common tokens. Thread-safe, lock-free.
+ * header, and the slot arrays that hold them ({@value #CHUNK_SLOTS} slots of up to 8 bytes, allocated when the first
+ * bucket of their range is cached; a user who reads a few hundred buckets costs a few hundred KB at most). Once a
+ * generation is full, further buckets are read from LMDB every time; with no commits for a long time the cache keeps
+ * what the first messages needed, which for a shared model is its common tokens. Thread-safe without locks on the
+ * read path (a user's first use takes a map's bin lock).
  */
 final class BucketCache {
 
     /** Cached in place of a bucket that does not exist: known empty is also worth remembering. */
     static final byte[] ABSENT = new byte[0];
 
+    /** Slots per chunk of a user's bucket table; chunks are allocated as buckets in their range are cached. */
+    static final int CHUNK_SLOTS = 1024;
+    private static final int CHUNKS = BayesStoreCodec.BUCKETS / CHUNK_SLOTS;
     private static final long ARRAY_HEADER_BYTES = 16;
-    private static final long USER_TABLE_BYTES = 4L * BayesStoreCodec.BUCKETS + ARRAY_HEADER_BYTES;
+    /** A reference is 4 bytes with compressed oops, 8 without (heaps of 32 GiB or more): count 8. */
+    private static final long REFERENCE_BYTES = 8;
+    static final long CHUNK_BYTES = CHUNK_SLOTS * REFERENCE_BYTES + ARRAY_HEADER_BYTES;
+    static final long USER_BYTES = CHUNKS * REFERENCE_BYTES + ARRAY_HEADER_BYTES;
 
     private final long maxBytes;
     private final AtomicReference<Generation> newest = new AtomicReference<>(new Generation(Long.MIN_VALUE, 0));
@@ -41,8 +50,8 @@ final class BucketCache {
     }
 
     /**
-     * The buckets of one user in snapshot {@code txnId}, or null when they are not to be cached: the cache is off or
-     * full, or a newer snapshot has been seen (this reader's is out of date).
+     * The buckets of one user (the store's key for the user) in snapshot {@code txnId}, or null when they are not to
+     * be cached: the cache is off or full, or a newer snapshot has been seen (this reader's is out of date).
      */
     UserBuckets forUser(long txnId, String user) {
         if (maxBytes == 0) {
@@ -66,6 +75,8 @@ final class BucketCache {
         final long txnId;
         final long maxBytes;
         final AtomicLong bytes = new AtomicLong();
+        /** Set when a reservation failed: from then on nothing more is tried, so a full cache costs no contention. */
+        volatile boolean full;
         final ConcurrentHashMap<String, UserBuckets> users = new ConcurrentHashMap<>();
 
         Generation(long txnId, long maxBytes) {
@@ -75,24 +86,29 @@ final class BucketCache {
 
         UserBuckets forUser(String user) {
             UserBuckets u = users.get(user);
-            return u != null ? u
-                    : users.computeIfAbsent(user, k -> reserve(USER_TABLE_BYTES) ? new UserBuckets(this) : null);
+            if (u != null || full) {
+                return u;
+            }
+            return users.computeIfAbsent(user, k -> reserve(USER_BYTES) ? new UserBuckets(this) : null);
         }
 
         boolean reserve(long n) {
-            long now = bytes.addAndGet(n);
-            if (now > maxBytes) {
+            if (full) {
+                return false;
+            }
+            if (bytes.addAndGet(n) > maxBytes) {
                 bytes.addAndGet(-n);
+                full = true;
                 return false;
             }
             return true;
         }
     }
 
-    /** One user's buckets in one snapshot: slot i holds bucket i's value, {@link #ABSENT}, or null (not read yet). */
+    /** One user's buckets in one snapshot: a slot holds the bucket's value, {@link #ABSENT}, or null (not cached). */
     static final class UserBuckets {
         private final Generation generation;
-        private final AtomicReferenceArray<byte[]> slots = new AtomicReferenceArray<>(BayesStoreCodec.BUCKETS);
+        private final AtomicReferenceArray<AtomicReferenceArray<byte[]>> chunks = new AtomicReferenceArray<>(CHUNKS);
 
         private UserBuckets(Generation generation) {
             this.generation = generation;
@@ -100,7 +116,8 @@ final class BucketCache {
 
         /** The cached value of bucket {@code i}: its bytes, {@link #ABSENT}, or null when not cached. */
         byte[] get(int i) {
-            return slots.get(i);
+            AtomicReferenceArray<byte[]> chunk = chunks.get(i / CHUNK_SLOTS);
+            return chunk == null ? null : chunk.get(i % CHUNK_SLOTS);
         }
 
         /**
@@ -108,10 +125,25 @@ final class BucketCache {
          * allows. The array must not be changed afterwards: readers share it.
          */
         void put(int i, byte[] value) {
+            AtomicReferenceArray<byte[]> chunk = chunk(i / CHUNK_SLOTS);
             byte[] v = value == null ? ABSENT : value;
-            if (generation.reserve(v.length + ARRAY_HEADER_BYTES) && !slots.compareAndSet(i, null, v)) {
-                generation.bytes.addAndGet(-(v.length + ARRAY_HEADER_BYTES));      // another reader was first
+            long cost = v.length + ARRAY_HEADER_BYTES;
+            if (chunk != null && generation.reserve(cost) && !chunk.compareAndSet(i % CHUNK_SLOTS, null, v)) {
+                generation.bytes.addAndGet(-cost);                        // another reader was first
             }
+        }
+
+        private AtomicReferenceArray<byte[]> chunk(int c) {
+            AtomicReferenceArray<byte[]> chunk = chunks.get(c);
+            if (chunk != null || !generation.reserve(CHUNK_BYTES)) {
+                return chunk;
+            }
+            AtomicReferenceArray<byte[]> fresh = new AtomicReferenceArray<>(CHUNK_SLOTS);
+            if (chunks.compareAndSet(c, null, fresh)) {
+                return fresh;
+            }
+            generation.bytes.addAndGet(-CHUNK_BYTES);                     // another reader was first
+            return chunks.get(c);
         }
     }
 }

@@ -252,7 +252,7 @@ public final class LmdbBayesStore implements AutoCloseable {
             @Override
             public void lookup(MessageTokens tokens, long[] spam, long[] ham) {
                 requireNonNull(tokens, "tokens");
-                readUser(user, u, c -> {
+                readUser(u, c -> {
                     c.lookup(tokens, spam, ham);
                     return null;
                 });
@@ -260,12 +260,12 @@ public final class LmdbBayesStore implements AutoCloseable {
 
             @Override
             public long learnedSpam() {
-                return readUser(user, u, TokenCounts::learnedSpam);
+                return readUser(u, TokenCounts::learnedSpam);
             }
 
             @Override
             public long learnedHam() {
-                return readUser(user, u, TokenCounts::learnedHam);
+                return readUser(u, TokenCounts::learnedHam);
             }
         };
     }
@@ -281,7 +281,7 @@ public final class LmdbBayesStore implements AutoCloseable {
      */
     public <T> T read(String user, Function<? super TokenCounts, ? extends T> reader) {
         requireNonNull(reader, "reader");
-        return readUser(user, BayesStoreCodec.user(requireNonNull(user, "user")), reader);
+        return readUser(BayesStoreCodec.user(requireNonNull(user, "user")), reader);
     }
 
     /**
@@ -711,9 +711,9 @@ public final class LmdbBayesStore implements AutoCloseable {
         return seen[0];
     }
 
-    private <T> T readUser(String userName, byte[] user, Function<? super TokenCounts, ? extends T> reader) {
+    private <T> T readUser(byte[] user, Function<? super TokenCounts, ? extends T> reader) {
         return withOpen("read", () -> {
-            try (Txn<byte[]> txn = env.txnRead(); Snapshot snapshot = new Snapshot(txn, userName, user)) {
+            try (Txn<byte[]> txn = env.txnRead(); Snapshot snapshot = new Snapshot(txn, user)) {
                 return reader.apply(snapshot);
             }
         });
@@ -766,15 +766,13 @@ public final class LmdbBayesStore implements AutoCloseable {
     /** One user's counts in one read transaction. Confined to the thread running {@link #read}'s reader. */
     private final class Snapshot implements TokenCounts, AutoCloseable {
         private final Txn<byte[]> txn;
-        private final String userName;
         private final byte[] user;
         private final byte[] prefix;
         private Totals totals;
         private boolean done;
 
-        Snapshot(Txn<byte[]> txn, String userName, byte[] user) {
+        Snapshot(Txn<byte[]> txn, byte[] user) {
             this.txn = txn;
-            this.userName = userName;
             this.user = user;
             this.prefix = BayesStoreCodec.prefix(TOKEN, user);
         }
@@ -782,7 +780,9 @@ public final class LmdbBayesStore implements AutoCloseable {
         @Override
         public void lookup(MessageTokens tokens, long[] spam, long[] ham) {
             checkLive();
-            BucketCache.UserBuckets cached = bucketCache.forUser(txn.getId(), userName);
+            // Keyed by the store's user key (lower case), so "Alice" and "alice" share one table.
+            BucketCache.UserBuckets cached = bucketCache.forUser(txn.getId(),
+                    new String(user, StandardCharsets.UTF_8));
             // Tokens ascend, so their buckets do: read each bucket once.
             int lastBucket = -1;
             byte[] bucket = null;

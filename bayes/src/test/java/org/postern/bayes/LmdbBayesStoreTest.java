@@ -239,20 +239,34 @@ class LmdbBayesStoreTest {
                     throw new IllegalStateException(e);
                 }
                 // Looked up only now, after a reader of the newer snapshot filled the cache with its counts.
-                return List.of(counts.spamCount("w:x"), counts.spamCount("w:y"), counts.spamCount("w:z"));
+                return List.of(counts.spamCount("w:x"), counts.spamCount("w:y"), counts.spamCount("w:q"));
             }));
             assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
-            store.learn(ALICE, "m2", tok("w:x", "w:y"), true);
+            store.learn(ALICE, "m2", tok("w:x", "w:y", "w:q"), true);
             TokenCounts now = store.countsFor(ALICE);
             assertThat(List.of(now.spamCount("w:x"), now.spamCount("w:y"))).containsExactly(2L, 1L);
             newerRead.countDown();
             assertThat(oldReader.get(10, TimeUnit.SECONDS)).containsExactly(1L, 0L, 0L);   // its own snapshot
+            // w:q was first read by the old reader: had it cached that (empty) bucket, this would say 0.
+            assertThat(now.spamCount("w:q")).isEqualTo(1);
             store.learn(ALICE, "m3", tok("w:x", "w:z"), true);
-            // Neither the old reader's counts nor the previous snapshot's cached buckets are served.
+            // The previous snapshot's cached buckets are not served after a commit.
             assertThat(List.of(now.spamCount("w:x"), now.spamCount("w:y"), now.spamCount("w:z")))
                     .containsExactly(3L, 1L, 1L);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theReadCacheKeepsUsersApartAndIgnoresTheCaseOfTheirNames() {
+        store.learn(ALICE, "m1", tok("w:a"), true);
+        store.learn("bob@example.org", "m1", tok("w:a"), false);
+        for (int round = 0; round < 2; round++) {                         // the second round reads the cache
+            TokenCounts alice = store.countsFor("Alice@Example.org");
+            TokenCounts bob = store.countsFor("bob@example.org");
+            assertThat(List.of(alice.spamCount("w:a"), alice.hamCount("w:a"), bob.spamCount("w:a"),
+                    bob.hamCount("w:a"))).containsExactly(1L, 0L, 0L, 1L);
         }
     }
 
@@ -263,8 +277,8 @@ class LmdbBayesStoreTest {
         store.learn(ALICE, "spam", tok(spamWords), true);
         store.learn(ALICE, "ham", tok(hamWords), false);
         store.close();
-        // Room for the user's bucket table and a few buckets: most lookups go past the full cache to LMDB.
-        long smallCache = 4L * BayesStoreCodec.BUCKETS + 16 + 4_096;
+        // Room for the user's table, two chunks and a few buckets: most lookups go past the full cache to LMDB.
+        long smallCache = BucketCache.USER_BYTES + 2 * BucketCache.CHUNK_BYTES + 4_096;
         for (long cacheBytes : new long[] {0, smallCache, LmdbBayesStore.DEFAULT_READ_CACHE_BYTES}) {
             store = LmdbBayesStore.open(dir, LmdbBayesStore.MIN_MAP_SIZE_BYTES * 16, clock, cacheBytes);
             List<String> all = new ArrayList<>(spamWords);
