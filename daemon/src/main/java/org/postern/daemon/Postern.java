@@ -93,6 +93,10 @@ public final class Postern implements AutoCloseable {
             // The same store `postern learn` writes and `postern check` reads; LMDB lets the processes share it.
             bayesStore = config.bayes().enabled()
                     ? Optional.of(BayesModels.openStore(config)) : Optional.empty();
+            if (bayesStore.isPresent() && config.bayes().readCacheBytes() > Runtime.getRuntime().maxMemory() / 2) {
+                LOG.warn("bayes.read_cache_bytes ({}) is more than half the Java heap ({} bytes): lower it or give"
+                        + " the JVM more (-Xmx)", config.bayes().readCacheBytes(), Runtime.getRuntime().maxMemory());
+            }
             PipelineResources resources = new PipelineResources(dns, greylister, work,
                     bayesStore.map(BayesModels::of));
             ScanPipeline pipeline = new ScanPipeline(PipelineSettings.compile(config, resources, hostName,
@@ -191,8 +195,11 @@ public final class Postern implements AutoCloseable {
             LOG.warn("greylist enabled, delay, retry_window, lifetime, prefixes or auto_allowlist_after changed;"
                     + " they take effect at the next restart (the other greylist settings apply now)");
         }
-        if (next.bayes().enabled() != config.bayes().enabled()) {
-            LOG.warn("bayes.enabled changed; it takes effect at the next restart (the other bayes settings apply now)");
+        if (next.bayes().enabled() != config.bayes().enabled()
+                || next.bayes().maxStoreBytes() != config.bayes().maxStoreBytes()
+                || next.bayes().readCacheBytes() != config.bayes().readCacheBytes()) {
+            LOG.warn("bayes enabled, max_store_bytes or read_cache_bytes changed; they take effect at the next restart"
+                    + " (the other bayes settings apply now)");
         }
         if (!next.milter().equals(config.milter())) {
             LOG.warn("milter settings changed; they take effect at the next restart");
