@@ -118,8 +118,8 @@ public final class BayesEvaluation {
 
     private static Result postern(Path state, Path spamDir, Path hamDir, List<SpamAssassinCorpus.Message> test,
             int trainingCount) throws IOException {
-        // Warm the JIT on throwaway stores (three runs, about 9,000 messages) so the measured run is the steady state
-        // of a long learn run; the cold figure, a fresh process, is measured separately (coldLearnSeconds).
+        // WARMUP_RUNS runs (about 90,000 messages) warm the JIT, so the measured runs are the steady state of a long
+        // learn run; the cold figure, a fresh process, is measured separately (coldLearnSeconds).
         double[] warmup = new double[WARMUP_RUNS];
         double[] learnRates = new double[MEASURED_RUNS];
         for (int run = 0; run < WARMUP_RUNS + MEASURED_RUNS; run++) {
