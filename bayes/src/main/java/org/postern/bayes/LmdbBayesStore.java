@@ -356,8 +356,8 @@ public final class LmdbBayesStore implements AutoCloseable {
      * with): it is clamped once, at the end, instead of at each step.
      *
      * <p>Cost: the writer lock (all processes) is held while the batch is applied, so batches should stay well under
-     * a second; the learn CLI commits every 5000 messages or 1 s ({@code --batch}). Readers are never blocked. A batch that changes
-     * nothing (every message already learned) is not committed, so it costs no {@code fdatasync}.
+     * a second; the learn CLI commits every 5000 messages or 1 s ({@code --batch}). Readers are never blocked. A
+     * batch that changes nothing (every message already learned) is not committed, so it costs no {@code fdatasync}.
      *
      * @param requests at most a few thousand; empty returns an empty list without a transaction
      * @throws BayesStoreException if LMDB fails (for example the map is full); nothing of the batch was stored
@@ -720,19 +720,46 @@ public final class LmdbBayesStore implements AutoCloseable {
     }
 
     private <T> T withOpen(String what, LmdbCall<T> call) {
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("bayes store is closed");
+        for (boolean adopted = false; ; adopted = true) {
+            lifecycle.readLock().lock();
+            try {
+                if (closed) {
+                    throw new IllegalStateException("bayes store is closed");
+                }
+                return call.run();
+            } catch (Dbi.MapResizedException e) {
+                // Another process (a `postern learn` with a larger bayes.max_store_bytes) grew the file beyond this
+                // process's map: adopt its size once, below, and try again.
+                if (adopted || lifecycle.getReadHoldCount() > 1) {
+                    throw new BayesStoreException("bayes store " + what + " failed: " + e.getMessage(), e);
+                }
+            } catch (Env.MapFullException e) {
+                throw new BayesStoreException("bayes store " + what + " failed: the store is full at its maximum"
+                        + " size of " + env.info().mapSize + " bytes; raise bayes.max_store_bytes", e);
+            } catch (LmdbException e) {
+                throw new BayesStoreException("bayes store " + what + " failed: " + e.getMessage(), e);
+            } finally {
+                lifecycle.readLock().unlock();
             }
-            return call.run();
-        } catch (Env.MapFullException e) {
-            throw new BayesStoreException("bayes store " + what + " failed: the store is full at its maximum size of "
-                    + env.info().mapSize + " bytes; raise bayes.max_store_bytes (with the daemon stopped)", e);
+            adoptMapSize();
+        }
+    }
+
+    /**
+     * Takes the map size another process gave the environment: lmdb.h's mdb_env_set_mapsize with a size of zero,
+     * which must be called with no transaction of this process open — which the lifecycle's write lock ensures.
+     */
+    private void adoptMapSize() {
+        lifecycle.writeLock().lock();
+        try {
+            if (!closed) {
+                env.setMapSize(0);
+            }
         } catch (LmdbException e) {
-            throw new BayesStoreException("bayes store " + what + " failed: " + e.getMessage(), e);
+            throw new BayesStoreException("bayes store could not adopt the size another process set: "
+                    + e.getMessage(), e);
         } finally {
-            lifecycle.readLock().unlock();
+            lifecycle.writeLock().unlock();
         }
     }
 

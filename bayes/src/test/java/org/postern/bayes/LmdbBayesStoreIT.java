@@ -65,4 +65,34 @@ class LmdbBayesStoreIT {
             assertThat(reopened.countsFor("alice").learnedSpam()).isEqualTo(1);
         }
     }
+
+    /**
+     * A {@code postern learn} run with a larger {@code bayes.max_store_bytes} than the daemon's grows the file past
+     * the daemon's map; the daemon's next read or write meets MDB_MAP_RESIZED and must adopt the new size, not fail.
+     */
+    @Test
+    void aProcessWithTheSmallerMapAdoptsTheSizeAnotherProcessGrewTheFileTo() throws Exception {
+        Path env = dir.resolve("bayes");
+        try (LmdbBayesStore store = LmdbBayesStore.open(env, LmdbBayesStore.MIN_MAP_SIZE_BYTES)) {
+            store.learn("alice", "parent-message", MessageTokens.ofStrings("w:parent"), true);
+            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), LmdbBayesStoreGrowChild.class.getName(),
+                    env.toString(), String.valueOf(64L << 20), "60000")
+                    .redirectErrorStream(true)
+                    .start();
+            try {
+                assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(out).contains("LEARNED tokens=60001");
+            } finally {
+                child.destroyForcibly();
+            }
+            assertThat(Files.size(env.resolve("data.mdb"))).isGreaterThan(LmdbBayesStore.MIN_MAP_SIZE_BYTES);
+            TokenCounts c = store.countsFor("alice");
+            assertThat(List.of(c.learnedSpam(), c.learnedHam(), c.hamCount("w:grow59999"))).containsExactly(1L, 1L, 1L);
+            assertThat(store.learn("alice", "parent-2", MessageTokens.ofStrings("w:grow0"), true))
+                    .isEqualTo(LearnOutcome.LEARNED);
+            assertThat(store.countsFor("alice").spamCount("w:grow0")).isEqualTo(1);
+        }
+    }
 }

@@ -48,9 +48,9 @@ import java.util.TreeMap;
  * @param autolearn          autolearn into the global model; default off
  * @param maxStoreBytes      the most the store's data file ({@code state_dir/bayes/data.mdb}, all users together)
  *                           may grow to: LMDB maps it whole into the address space and refuses writes beyond it;
- *                           1 MiB..16 TiB, default 1073741824 (1 GiB, about 17 million tokens). Raising it takes
- *                           effect for a process when it opens the store: stop the daemon, change it, start it
- *                           (a smaller value than the file's size is ignored; the file never shrinks)
+ *                           1 MiB..16 TiB, default 1073741824 (1 GiB, about 17 million tokens). A process uses it
+ *                           when it opens the store; a running daemon adopts the larger size another process grew
+ *                           the file to (a smaller value than the file's size is ignored; the file never shrinks)
  * @param readCacheBytes     memory the daemon (and {@code postern check}) may use to keep the store buckets read
  *                           since the last commit, so common tokens cost no store read; 0 (none)..16 GiB, default
  *                           67108864 (64 MiB). A commit starts afresh; the old cache lives on until the readers
