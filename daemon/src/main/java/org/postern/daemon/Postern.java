@@ -107,14 +107,15 @@ public final class Postern implements AutoCloseable {
             InetSocketAddress listen = new InetSocketAddress(m.listen().host(), m.listen().port());
             MilterServer server = MilterServer.start(listen, limits, pipeline);
             greylister.ifPresent(g -> work.scheduleWithFixedDelay(() -> purge(g), 1, 1, TimeUnit.MINUTES));
+            Postern postern = new Postern(config, resources, greylister, bayesStore, work, pipeline, server, hostName);
             // Autolearn writes into the global model, which `postern learn` prunes only when run without --user:
-            // keep it bounded here too. A no-op read while it is under the bound.
-            long maxTokens = config.bayes().maxTokensPerUser();
-            bayesStore.ifPresent(store -> work.scheduleWithFixedDelay(() -> pruneGlobal(store, maxTokens), 1, 60,
-                    TimeUnit.MINUTES));
+            // keep it bounded here too, by the bound of the configuration in force (a reload changes it). A no-op
+            // read while it is under the bound.
+            bayesStore.ifPresent(store -> work.scheduleWithFixedDelay(
+                    () -> pruneGlobal(store, postern.config.bayes().maxTokensPerUser()), 1, 60, TimeUnit.MINUTES));
             LOG.info("{} serving the milter on {}:{}, state in {}", Version.CURRENT,
                     server.localAddress().getHostString(), server.localAddress().getPort(), config.stateDir());
-            return new Postern(config, resources, greylister, bayesStore, work, pipeline, server, hostName);
+            return postern;
         } catch (RuntimeException | Error e) {  // an Error too: lmdbjava's native library may fail to load
             work.shutdownNow();
             greylister.ifPresent(Greylister::close);
