@@ -20,6 +20,7 @@ import org.postern.daemon.pipeline.BayesModels;
 import org.postern.daemon.pipeline.PipelineSettings;
 import org.postern.daemon.pipeline.PipelineResources;
 import org.postern.daemon.pipeline.ScanPipeline;
+import org.postern.daemon.pipeline.SymbolsSeal;
 import org.postern.greylist.GreylistPolicy;
 import org.postern.greylist.Greylister;
 import org.postern.greylist.LmdbGreylistStore;
@@ -97,8 +98,10 @@ public final class Postern implements AutoCloseable {
                 LOG.warn("bayes.read_cache_bytes ({}) is more than half the Java heap ({} bytes): lower it or give"
                         + " the JVM more (-Xmx)", config.bayes().readCacheBytes(), Runtime.getRuntime().maxMemory());
             }
+            // The key `postern check` verifies the symbols header with; made on the first start.
+            SymbolsSeal seal = SymbolsSeal.openOrCreate(config.stateDir());
             PipelineResources resources = new PipelineResources(dns, greylister, work,
-                    bayesStore.map(BayesModels::of));
+                    bayesStore.map(BayesModels::of), seal);
             ScanPipeline pipeline = new ScanPipeline(PipelineSettings.compile(config, resources, hostName,
                     Version.CURRENT));
             MilterConfig m = config.milter();

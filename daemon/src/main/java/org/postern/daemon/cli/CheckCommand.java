@@ -19,6 +19,7 @@ import org.postern.daemon.pipeline.DeliveryCheck;
 import org.postern.daemon.pipeline.DeliveryVerdict;
 import org.postern.daemon.pipeline.ReceivedHeaders;
 import org.postern.daemon.pipeline.Symbol;
+import org.postern.daemon.pipeline.SymbolsSeal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,8 +63,15 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         boolean allRead = true;
         try (LmdbBayesStore store = BayesModels.openStore(config)) {
+            SymbolsSeal seal = SymbolsSeal.open(config.stateDir());
+            if (!seal.present()) {
+                err.println("postern check: no " + SymbolsSeal.KEY_FILE + " in " + config.stateDir() + " (the daemon"
+                        + " makes it on its first start; copy it here if the daemon runs elsewhere): the milter"
+                        + " pass's scores are not carried over");
+                err.flush();
+            }
             DeliveryCheck check = DeliveryCheck.create(config, BayesModels.of(store), HostName.local(),
-                    Version.CURRENT);
+                    Version.CURRENT, seal);
             List<Path> inputs = files.isEmpty() ? List.of(Path.of("-")) : files;
             for (Path file : inputs) {
                 byte[] raw;

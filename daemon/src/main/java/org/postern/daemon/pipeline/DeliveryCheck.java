@@ -21,8 +21,9 @@ import org.postern.config.PosternConfig;
  * own Bayes symbol is added. The action follows the user's policy ({@code policy.recipients}, {@code actions}).
  *
  * <p>The symbols header read is the last one: Postern appends its own below the fields the message arrived with, and
- * removes forged incoming copies unless {@code headers.remove_foreign_spam_headers} is off. A message without one
- * (outgoing, or one that never passed the milter) carries over nothing.
+ * removes forged incoming copies unless {@code headers.remove_foreign_spam_headers} is off. It is carried over only
+ * when its seal verifies ({@link SymbolsSeal}): a message without one, or with a header Postern did not write for it
+ * (outgoing, passed while the daemon was down, forged, copied from another message) carries over nothing.
  *
  * <p>Runs on the calling thread (it reads the token store); thread-safe.
  */
@@ -37,12 +38,15 @@ public final class DeliveryCheck {
     private final BayesGate bayes;
     private final HeaderEdits headerEdits;
     private final Set<String> bayesSymbolNames;
+    private final SymbolsSeal seal;
 
-    private DeliveryCheck(PosternConfig config, BayesModels models, String authservId, String version) {
+    private DeliveryCheck(PosternConfig config, BayesModels models, String authservId, String version,
+                          SymbolsSeal seal) {
         this.config = config;
+        this.seal = seal;
         this.policies = RecipientPolicies.of(config);
         this.bayes = new BayesGate(config.bayes(), config.symbols(), Optional.of(models), Runnable::run);
-        this.headerEdits = new HeaderEdits(config.headers(), authservId, version);
+        this.headerEdits = new HeaderEdits(config.headers(), authservId, version, seal);
         Set<String> names = new HashSet<>();
         for (String kind : BayesGate.RESULT_KINDS) {
             names.add(config.symbols().get(kind).name());
@@ -54,11 +58,13 @@ public final class DeliveryCheck {
      * @param models     the token store
      * @param hostName   the authserv-id when the configuration names none
      * @param version    for X-Spam-Status
+     * @param seal       verifies the milter pass's symbols header ({@link SymbolsSeal#open})
      */
-    public static DeliveryCheck create(PosternConfig config, BayesModels models, String hostName, String version) {
+    public static DeliveryCheck create(PosternConfig config, BayesModels models, String hostName, String version,
+                                       SymbolsSeal seal) {
         requireNonNull(config, "config");
         return new DeliveryCheck(config, requireNonNull(models, "models"), config.authservId().orElse(hostName),
-                requireNonNull(version, "version"));
+                requireNonNull(version, "version"), requireNonNull(seal, "seal"));
     }
 
     /**
@@ -97,7 +103,7 @@ public final class DeliveryCheck {
             }
         }
         List<Symbol> symbols = new ArrayList<>();
-        if (last == null) {
+        if (last == null || !seal.verifies(last.value(), headers)) {
             return symbols;
         }
         for (String word : last.unfoldedValue().split("\\s+")) {
@@ -115,7 +121,7 @@ public final class DeliveryCheck {
     }
 
     /** The header fields of a raw message (up to the first empty line), values with their leading space. */
-    static ReceivedHeaders headersOf(byte[] rawMessage) {
+    public static ReceivedHeaders headersOf(byte[] rawMessage) {
         // Only the header is decoded and split: the body may be megabytes, and Bayes reads it on its own.
         String text = new String(rawMessage, 0, headerLength(rawMessage), StandardCharsets.ISO_8859_1);
         List<ReceivedHeaders.Field> fields = new ArrayList<>();

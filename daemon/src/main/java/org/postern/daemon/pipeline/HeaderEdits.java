@@ -29,11 +29,13 @@ final class HeaderEdits {
     private final HeadersConfig config;
     private final String authservId;
     private final String version;
+    private final SymbolsSeal seal;
 
-    HeaderEdits(HeadersConfig config, String authservId, String version) {
+    HeaderEdits(HeadersConfig config, String authservId, String version, SymbolsSeal seal) {
         this.config = config;
         this.authservId = authservId;
         this.version = version;
+        this.seal = seal;
     }
 
     /**
@@ -83,7 +85,7 @@ final class HeaderEdits {
             edits.add(new MilterReply.InsertHeader(BELOW_OUR_RECEIVED, "Authentication-Results",
                     authenticationResults(authResults)));
         }
-        for (ReceivedHeaders.Field f : verdictHeaders(verdict, requiredScore)) {
+        for (ReceivedHeaders.Field f : verdictHeaders(verdict, requiredScore, headers)) {
             edits.add(new MilterReply.AddHeader(f.name(), f.value()));
         }
         if (!subjectPrefix.isEmpty()) {
@@ -98,6 +100,12 @@ final class HeaderEdits {
      * their leading space, folded with LF + TAB.
      */
     List<ReceivedHeaders.Field> verdictHeaders(MessageVerdict verdict, double requiredScore) {
+        return verdictHeaders(verdict, requiredScore, null);
+    }
+
+    /** As above; with {@code sealFor}, the symbols header is sealed for the message with those fields. */
+    private List<ReceivedHeaders.Field> verdictHeaders(MessageVerdict verdict, double requiredScore,
+                                                       ReceivedHeaders sealFor) {
         List<ReceivedHeaders.Field> fields = new ArrayList<>();
         if (config.spamHeaders()) {
             boolean spam = verdict.action().marksSpam();
@@ -106,7 +114,7 @@ final class HeaderEdits {
             fields.add(new ReceivedHeaders.Field("X-Spam-Level", " " + "*".repeat(stars(verdict.score()))));
             fields.add(new ReceivedHeaders.Field("X-Spam-Status", spamStatus(verdict, spam, requiredScore)));
         }
-        fields.add(new ReceivedHeaders.Field(config.symbolsHeader(), symbolsHeader(verdict)));
+        fields.add(new ReceivedHeaders.Field(config.symbolsHeader(), symbolsHeader(verdict, sealFor)));
         return fields;
     }
 
@@ -176,13 +184,16 @@ final class HeaderEdits {
         return fold("X-Spam-Status", words, ' ');
     }
 
-    private String symbolsHeader(MessageVerdict verdict) {
+    private String symbolsHeader(MessageVerdict verdict, ReceivedHeaders sealFor) {
         List<String> words = new ArrayList<>();
         words.add(String.format(Locale.ROOT, "score=%.2f", verdict.score()));
         words.add("action=" + verdict.action().logName() + (verdict.symbols().isEmpty() ? "" : ";"));
         List<Symbol> symbols = verdict.symbols();
         for (int i = 0; i < symbols.size(); i++) {
             words.add(headerSafe(symbols.get(i).describe()) + (i < symbols.size() - 1 ? "," : ""));
+        }
+        if (sealFor != null) {
+            seal.word(String.join(" ", words), sealFor).ifPresent(words::add);
         }
         return fold(config.symbolsHeader(), words, ' ');
     }

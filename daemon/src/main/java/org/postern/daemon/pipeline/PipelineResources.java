@@ -16,15 +16,23 @@ import org.postern.greylist.Greylister;
  * @param greylister the greylister, empty when greylisting is disabled
  * @param work       the executor for blocking work; its threads are not event loops
  * @param bayes      the Bayes token store, empty when Bayes is disabled
+ * @param seal       seals the symbols header for {@code postern check} ({@link SymbolsSeal#NONE}: unsealed)
  */
 public record PipelineResources(DnsResolver dns, Optional<Greylister> greylister, Executor work,
-                                Optional<BayesModels> bayes) {
+                                Optional<BayesModels> bayes, SymbolsSeal seal) {
 
     public PipelineResources {
         requireNonNull(dns, "dns");
         requireNonNull(greylister, "greylister");
         requireNonNull(work, "work");
         requireNonNull(bayes, "bayes");
+        requireNonNull(seal, "seal");
+    }
+
+    /** Without a seal: the symbols header is written unsealed. */
+    public PipelineResources(DnsResolver dns, Optional<Greylister> greylister, Executor work,
+                             Optional<BayesModels> bayes) {
+        this(dns, greylister, work, bayes, SymbolsSeal.NONE);
     }
 
     /** Without a Bayes store. */

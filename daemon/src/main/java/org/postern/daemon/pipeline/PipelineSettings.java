@@ -33,7 +33,8 @@ public final class PipelineSettings {
     private final Map<String, SymbolConfig> symbols;
 
     private PipelineSettings(PosternConfig config, List<Check> checks, Map<String, SymbolConfig> symbols,
-                             GreylistGate greylist, BayesGate bayes, String authservId, String version) {
+                             GreylistGate greylist, BayesGate bayes, String authservId, String version,
+                             SymbolsSeal seal) {
         this.config = config;
         this.checks = List.copyOf(checks);
         this.symbols = Map.copyOf(symbols);
@@ -46,7 +47,7 @@ public final class PipelineSettings {
         this.rejectReply = ConfigValues.reply(actions.rejectReply());
         this.softRejectReply = ConfigValues.reply(actions.softRejectReply());
         this.greylistReply = ConfigValues.reply(actions.greylistReply());
-        this.headerEdits = new HeaderEdits(config.headers(), authservId, version);
+        this.headerEdits = new HeaderEdits(config.headers(), authservId, version, seal);
         checkSymbolTable();
     }
 
@@ -81,7 +82,8 @@ public final class PipelineSettings {
         GreylistGate greylist = new GreylistGate(resources.greylister().orElse(null), config.greylist(),
                 resources.work(), symbols.get("spf.pass").name());
         BayesGate bayes = new BayesGate(config.bayes(), symbols, resources.bayes(), resources.work());
-        return new PipelineSettings(config, checks, symbols, greylist, bayes, authservId, version);
+        return new PipelineSettings(config, checks, symbols, greylist, bayes, authservId, version,
+                resources.seal());
     }
 
     /** Result kinds to configured symbols. */

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postern.bayes.LmdbBayesStore;
 import org.postern.daemon.pipeline.BayesTraining;
+import org.postern.daemon.pipeline.DeliveryCheck;
+import org.postern.daemon.pipeline.SymbolsSeal;
 import picocli.CommandLine;
 
 /**
@@ -29,12 +31,14 @@ class CheckCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the milter pass wrote: objective symbols worth 3.00 and its (another recipient's) Bayes symbol. */
-    private static final String MILTER_SYMBOLS = "X-Postern-Symbols: score=0.00 action=no_action;"
-            + " SPF_SOFTFAIL(0.50),\r\n\tLOCAL_SENDER_BLOCK(2.50){offers.test}, BAYES_HAM(-3.00){0.0000}\r\n";
+    private static final String MILTER_SYMBOLS = " score=0.00 action=no_action;"
+            + " SPF_SOFTFAIL(0.50),\r\n\tLOCAL_SENDER_BLOCK(2.50){offers.test}, BAYES_HAM(-3.00){0.0000}";
 
     @TempDir
     Path dir;
     private Path config;
+    /** The daemon's key, as it makes it in the state directory on its first start. */
+    private SymbolsSeal seal;
 
     @BeforeEach
     void trainAndConfigure() throws Exception {
@@ -43,6 +47,7 @@ class CheckCommandTest {
             BayesTraining.train(store, "alice@example.test", true, 6);
             BayesTraining.train(store, "bob@example.test", false, 6);
         }
+        seal = SymbolsSeal.openOrCreate(dir.resolve("state"));
         config = dir.resolve("postern.yml");
         Files.writeString(config, """
                 bayes:
@@ -114,6 +119,37 @@ class CheckCommandTest {
     }
 
     @Test
+    void aSymbolsHeaderPosternDidNotSealForThisMessageIsNotCarriedOver() throws Exception {
+        // Mail that passed while the daemon was down (milter_default_action = accept) keeps what the sender wrote.
+        byte[] offer = BayesTraining.offer(56);
+        Path unsealed = write("unsealed.eml", withSymbolsHeader(offer, MILTER_SYMBOLS));
+        // A genuine header, copied from another message (a bounce shows one).
+        String other = new String(delivered(BayesTraining.offer(57)), StandardCharsets.UTF_8);
+        String copied = DeliveryCheck.headersOf(other.getBytes(StandardCharsets.UTF_8)).fields().stream()
+                .filter(f -> f.name().equals("X-Postern-Symbols")).findFirst().orElseThrow().value();
+        Path replayed = write("replayed.eml", withSymbolsHeader(offer, copied));
+
+        for (Path message : List.of(unsealed, replayed)) {
+            Run run = run("--user", "carol@example.test", "--json", message.toString());
+            JsonNode carol = JSON.readTree(run.out);
+            assertThat(names(carol)).as(message.toString()).isEmpty();
+            assertThat(carol.get("score").asDouble()).isZero();
+            assertThat(run.err).isEmpty();
+        }
+    }
+
+    @Test
+    void withoutTheDaemonsKeyNothingIsCarriedOverAndCheckSaysWhy() throws Exception {
+        Path message = write("offer.eml", delivered(BayesTraining.offer(58)));
+        Files.delete(dir.resolve("state").resolve(SymbolsSeal.KEY_FILE));
+        Run run = run("--user", "carol@example.test", "--json", message.toString());
+        assertThat(run.code).isZero();
+        assertThat(JSON.readTree(run.out).get("score").asDouble()).isZero();
+        assertThat(run.err).contains("postern check: no symbols.key in " + dir.resolve("state"))
+                .contains("the milter pass's scores are not carried over");
+    }
+
+    @Test
     void checksSeveralFilesAndReportsAnUnreadableOneWithoutStopping() throws Exception {
         Path offer = write("offer.eml", BayesTraining.offer(53));
         Path work = write("work.eml", BayesTraining.work(53));
@@ -149,11 +185,17 @@ class CheckCommandTest {
         return names;
     }
 
-    /** The message as delivered after the milter pass: Postern's symbols header appended to its header. */
-    private static byte[] delivered(byte[] raw) {
+    /** The message as delivered after the milter pass: Postern's sealed symbols header appended to its header. */
+    private byte[] delivered(byte[] raw) {
+        return withSymbolsHeader(raw, MILTER_SYMBOLS + " "
+                + seal.word(MILTER_SYMBOLS, DeliveryCheck.headersOf(raw)).orElseThrow());
+    }
+
+    private static byte[] withSymbolsHeader(byte[] raw, String value) {
         String text = new String(raw, StandardCharsets.UTF_8);
         int end = text.indexOf("\r\n\r\n") + 2;
-        return (text.substring(0, end) + MILTER_SYMBOLS + text.substring(end)).getBytes(StandardCharsets.UTF_8);
+        return (text.substring(0, end) + "X-Postern-Symbols:" + value + "\r\n" + text.substring(end))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private Path write(String name, byte[] content) throws Exception {

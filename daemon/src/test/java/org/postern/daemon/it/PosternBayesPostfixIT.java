@@ -131,6 +131,8 @@ class PosternBayesPostfixIT {
         String milterSymbols = DeliveredMessage.read(toAlice).header("X-Postern-Symbols").orElseThrow();
         assertThat(milterSymbols).contains("LOCAL_SENDER_").contains("BAYES_HAM(").doesNotContain("alice")
                 .doesNotContain("bob");
+        // Sealed with the key the daemon made in the state directory: check carries it over only if it verifies.
+        assertThat(milterSymbols).containsPattern(" mac=[A-Za-z0-9_-]{22}$");
         double objective = objectiveScore(milterSymbols);
         assertThat(objective).isEqualTo(2.5);
 

@@ -1,0 +1,196 @@
+package org.postern.daemon.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The seal on Postern's symbols header, so that {@code postern check} carries over only scores Postern wrote.
+ *
+ * <p>Why: the milter pass removes forged incoming copies of the header, but mail can reach a mailbox without it —
+ * while the daemon is down with {@code milter_default_action = accept}, or with
+ * {@code headers.remove_foreign_spam_headers} off — and a sender could then write {@code score=-100} for it. The milter
+ * appends {@code mac=M} to the header it writes: M is HMAC-SHA256 (RFC 2104) under a key kept in
+ * {@code state_dir/symbols.key}, truncated to 128 bits (RFC 2104 §5), over the header's value and the message's
+ * Message-ID, Date and From fields, each with its whitespace runs made single spaces (folding and Postfix's header
+ * rewriting must not break it). The fields bind the seal to its message: a genuine header copied from another message
+ * (a bounce shows one) does not verify. A header without a valid seal is not carried over.
+ *
+ * <p>The key is 32 random bytes written as hex, created by the daemon on its first start (mode 0600); a host where
+ * only {@code postern check} runs needs a copy of it. Thread-safe.
+ */
+public final class SymbolsSeal {
+
+    /** The key's file in the state directory. */
+    public static final String KEY_FILE = "symbols.key";
+    /** The header word that carries the seal. */
+    static final String WORD = "mac=";
+
+    private static final int KEY_BYTES = 32;
+    private static final int MAC_BYTES = 16;
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final List<String> BOUND_FIELDS = List.of("Message-ID", "Date", "From");
+
+    /** No key: seals nothing and verifies nothing (the milter writes unsealed headers, check trusts none). */
+    public static final SymbolsSeal NONE = new SymbolsSeal(null);
+
+    private final SecretKeySpec key;
+
+    private SymbolsSeal(SecretKeySpec key) {
+        this.key = key;
+    }
+
+    /** A seal with the given key bytes (for tests and tools). */
+    static SymbolsSeal of(byte[] key) {
+        if (key.length != KEY_BYTES) {
+            throw new IllegalArgumentException("a symbols key is " + KEY_BYTES + " bytes, not " + key.length);
+        }
+        return new SymbolsSeal(new SecretKeySpec(key.clone(), ALGORITHM));
+    }
+
+    /**
+     * The daemon's seal: the key in {@code stateDir/symbols.key}, created (mode 0600) when there is none.
+     *
+     * @throws UncheckedIOException if the key cannot be read or written, or the file does not hold a key
+     */
+    public static SymbolsSeal openOrCreate(Path stateDir) {
+        Path file = stateDir.resolve(KEY_FILE);
+        if (!Files.exists(file)) {
+            try {
+                Files.createDirectories(stateDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the state directory " + stateDir, e);
+            }
+            create(file);
+        }
+        return read(file);
+    }
+
+    /**
+     * The seal of {@code postern check}: the key in {@code stateDir/symbols.key}, or {@link #NONE} when there is no
+     * such file (no daemon has run with this state directory).
+     *
+     * @throws UncheckedIOException if the file exists but cannot be read or does not hold a key
+     */
+    public static SymbolsSeal open(Path stateDir) {
+        Path file = stateDir.resolve(KEY_FILE);
+        return Files.exists(file) ? read(file) : NONE;
+    }
+
+    /** Whether this seal has a key. */
+    public boolean present() {
+        return key != null;
+    }
+
+    /**
+     * The word that seals the symbols header value {@code value} (its words, however folded) of the message with
+     * these header fields, to be appended as its last word; empty without a key.
+     */
+    public Optional<String> word(String value, ReceivedHeaders headers) {
+        return key == null ? Optional.empty() : Optional.of(WORD + mac(value, headers));
+    }
+
+    /**
+     * Whether the symbols header value {@code sealed} ends with a seal that this key made for this message. False
+     * without a key.
+     */
+    boolean verifies(String sealed, ReceivedHeaders headers) {
+        if (key == null) {
+            return false;
+        }
+        String value = collapse(sealed);
+        int at = value.lastIndexOf(" " + WORD);
+        if (at < 0) {
+            return false;
+        }
+        String given = value.substring(at + 1 + WORD.length());
+        return MessageDigest.isEqual(given.getBytes(StandardCharsets.US_ASCII),
+                mac(value.substring(0, at), headers).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private String mac(String value, ReceivedHeaders headers) {
+        StringBuilder input = new StringBuilder(collapse(value));
+        for (String name : BOUND_FIELDS) {
+            input.append('\n').append(headers.first(name).map(f -> collapse(f.value())).orElse(""));
+        }
+        try {
+            Mac hmac = Mac.getInstance(ALGORITHM);
+            hmac.init(key);
+            byte[] full = hmac.doFinal(input.toString().getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(full, MAC_BYTES));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+        }
+    }
+
+    /** Whitespace runs (folding included) as one space, none at the ends. */
+    private static String collapse(String s) {
+        return s.strip().replaceAll("\\s+", " ");
+    }
+
+    private static SymbolsSeal read(Path file) {
+        try {
+            String hex = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            if (hex.length() != 2 * KEY_BYTES || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                throw new UncheckedIOException(new IOException(file + " does not hold a symbols key (" + 2 * KEY_BYTES
+                        + " hex digits); delete it and restart the daemon to make a new one"));
+            }
+            return of(HexFormat.of().parseHex(hex));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the symbols key " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a new key next to {@code file} and links it into place, which fails if another process was first: the
+     * key is never replaced, and never seen half written.
+     */
+    private static void create(Path file) {
+        requireNonNull(file, "file");
+        byte[] key = new byte[KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        Path temp = file.resolveSibling(KEY_FILE + ".new-" + ProcessHandle.current().pid());
+        try {
+            Files.deleteIfExists(temp);
+            if (Files.getFileAttributeView(file.toAbsolutePath().getParent(), PosixFileAttributeView.class) != null) {
+                Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.createFile(temp);
+            }
+            Files.writeString(temp, HexFormat.of().formatHex(key) + "\n", StandardCharsets.US_ASCII);
+            try {
+                Files.createLink(file, temp);
+            } catch (FileAlreadyExistsException another) {
+                // Another process made the key first: use theirs.
+            }
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("cannot create the symbols key: no directory " + file.getParent(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the symbols key " + file + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // a leftover temp file is harmless; the next start deletes it
+            }
+        }
+    }
+}
