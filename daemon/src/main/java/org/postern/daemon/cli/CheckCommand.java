@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,8 +64,15 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         boolean allRead = true;
         try (LmdbBayesStore store = BayesModels.openStore(config)) {
-            SymbolsSeal seal = SymbolsSeal.open(config.stateDir());
-            if (!seal.present()) {
+            SymbolsSeal seal;
+            try {
+                seal = SymbolsSeal.open(config.stateDir());
+            } catch (UncheckedIOException e) {
+                err.println("postern check: " + e.getMessage() + "; the milter pass's scores are not carried over");
+                err.flush();
+                seal = SymbolsSeal.NONE;
+            }
+            if (!seal.present() && !Files.exists(config.stateDir().resolve(SymbolsSeal.KEY_FILE))) {
                 err.println("postern check: no " + SymbolsSeal.KEY_FILE + " in " + config.stateDir() + " (the daemon"
                         + " makes it on its first start; copy it here if the daemon runs elsewhere): the milter"
                         + " pass's scores are not carried over");

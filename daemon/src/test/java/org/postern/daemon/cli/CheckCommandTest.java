@@ -150,6 +150,17 @@ class CheckCommandTest {
     }
 
     @Test
+    void aBrokenKeyFileIsReportedAndTheMessageIsStillChecked() throws Exception {
+        Path message = write("offer.eml", delivered(BayesTraining.offer(59)));
+        Files.writeString(dir.resolve("state").resolve(SymbolsSeal.KEY_FILE), "truncated\n");
+        Run run = run("--user", "alice@example.test", "--json", message.toString());
+        assertThat(run.code).isZero();
+        assertThat(names(JSON.readTree(run.out))).containsExactly("BAYES_SPAM");
+        assertThat(run.err).contains("does not hold a symbols key (64 hex digits); delete it and restart the daemon")
+                .contains("the milter pass's scores are not carried over").doesNotContain("no symbols.key");
+    }
+
+    @Test
     void checksSeveralFilesAndReportsAnUnreadableOneWithoutStopping() throws Exception {
         Path offer = write("offer.eml", BayesTraining.offer(53));
         Path work = write("work.eml", BayesTraining.work(53));
