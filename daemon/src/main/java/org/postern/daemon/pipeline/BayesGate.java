@@ -293,6 +293,27 @@ final class BayesGate {
         return Optional.ofNullable(lowest);
     }
 
+    /** What autolearn did with a message, as SpamAssassin's X-Spam-Status says it: {@code autolearn=WORD}. */
+    enum Autolearn {
+        /** Autolearn is off, or there is no store. */
+        DISABLED("disabled"),
+        /** The message did not qualify: its score without Bayes is between the thresholds, or it was not classified
+         *  whole (cut at max_scanned_bytes, outgoing, Bayes off for its recipients). */
+        NO("no"),
+        /** Learned as spam (started on the work executor). */
+        SPAM("spam"),
+        /** Learned as ham (started on the work executor). */
+        HAM("ham"),
+        /** It qualified, but another autolearn was still running (or the daemon is stopping). */
+        UNAVAILABLE("unavailable");
+
+        final String word;
+
+        Autolearn(String word) {
+            this.word = word;
+        }
+    }
+
     /**
      * Autolearn (off by default): learns the message into the global model when its score without Bayes is at least
      * {@code autolearn.spam_score} or at most {@code autolearn.ham_score}, on the work executor, with the tokens the
@@ -300,26 +321,28 @@ final class BayesGate {
      * Not learned: a message whose classification did not run or was cut at {@code max_scanned_bytes}, and any
      * message while another autolearn is still running.
      *
-     * @return whether a learn was started (spam or ham), empty when not
+     * @param message the message as classified, or null when it was not captured for Bayes
      */
-    Optional<Boolean> autolearn(MessageBytes message, double scoreWithoutBayes) {
-        Consumer<Boolean> learner = message.learner;
-        if (!config.autolearn().enabled() || learner == null) {
-            return Optional.empty();
+    Autolearn autolearn(MessageBytes message, double scoreWithoutBayes) {
+        if (!config.autolearn().enabled() || models.isEmpty()) {
+            return Autolearn.DISABLED;
         }
+        Consumer<Boolean> learner = message == null ? null : message.learner;
         boolean spamClass;
-        if (scoreWithoutBayes >= config.autolearn().spamScore()) {
+        if (learner == null) {
+            return Autolearn.NO;
+        } else if (scoreWithoutBayes >= config.autolearn().spamScore()) {
             spamClass = true;
         } else if (scoreWithoutBayes <= config.autolearn().hamScore()) {
             spamClass = false;
         } else {
-            return Optional.empty();
+            return Autolearn.NO;
         }
         // One autolearn at a time: a write waits for LMDB's writer lock, which `postern learn` may hold for seconds,
         // and must not take the work threads greylisting needs. While one is running, others are skipped.
         if (!learning.tryAcquire()) {
             LOG.log(Level.DEBUG, "bayes autolearn skipped: another is still running");
-            return Optional.empty();
+            return Autolearn.UNAVAILABLE;
         }
         try {
             work.execute(() -> {
@@ -333,9 +356,9 @@ final class BayesGate {
             });
         } catch (RejectedExecutionException shuttingDown) {
             learning.release();
-            return Optional.empty();
+            return Autolearn.UNAVAILABLE;
         }
-        return Optional.of(spamClass);
+        return spamClass ? Autolearn.SPAM : Autolearn.HAM;
     }
 
     private static double hundredths(double score) {

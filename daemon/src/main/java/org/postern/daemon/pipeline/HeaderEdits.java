@@ -49,10 +49,11 @@ final class HeaderEdits {
      *                      Postfix's own Received:), tagged or not
      * @param requiredScore the score at which mail counts as spam, for {@code required=} in X-Spam-Status
      * @param subjectPrefix the prefix to put before the Subject, or empty for none
+     * @param autolearn     what autolearn did, for {@code autolearn=} in X-Spam-Status (SpamAssassin's words)
      */
     List<Modification> edits(ReceivedHeaders headers, MessageVerdict verdict, boolean tagged, List<String> authResults,
                              List<ReceivedHeaders.Field> traceHeaders, List<ReceivedHeaders.Field> signatures,
-                             double requiredScore, String subjectPrefix) {
+                             double requiredScore, String subjectPrefix, String autolearn) {
         List<Modification> edits = new ArrayList<>();
         // RFC 8601 §5: remove Authentication-Results fields that claim our authserv-id; anyone could have sent them.
         for (int index : headers.occurrencesHighestFirst("Authentication-Results",
@@ -85,7 +86,7 @@ final class HeaderEdits {
             edits.add(new MilterReply.InsertHeader(BELOW_OUR_RECEIVED, "Authentication-Results",
                     authenticationResults(authResults)));
         }
-        for (ReceivedHeaders.Field f : verdictHeaders(verdict, requiredScore, headers)) {
+        for (ReceivedHeaders.Field f : verdictHeaders(verdict, requiredScore, headers, autolearn)) {
             edits.add(new MilterReply.AddHeader(f.name(), f.value()));
         }
         if (!subjectPrefix.isEmpty()) {
@@ -100,19 +101,20 @@ final class HeaderEdits {
      * their leading space, folded with LF + TAB.
      */
     List<ReceivedHeaders.Field> verdictHeaders(MessageVerdict verdict, double requiredScore) {
-        return verdictHeaders(verdict, requiredScore, null);
+        return verdictHeaders(verdict, requiredScore, null, "disabled");    // at delivery nothing is autolearned
     }
 
     /** As above; with {@code sealFor}, the symbols header is sealed for the message with those fields. */
     private List<ReceivedHeaders.Field> verdictHeaders(MessageVerdict verdict, double requiredScore,
-                                                       ReceivedHeaders sealFor) {
+                                                       ReceivedHeaders sealFor, String autolearn) {
         List<ReceivedHeaders.Field> fields = new ArrayList<>();
         if (config.spamHeaders()) {
             boolean spam = verdict.action().marksSpam();
             fields.add(new ReceivedHeaders.Field("X-Spam-Flag", spam ? " YES" : " NO"));
             fields.add(new ReceivedHeaders.Field("X-Spam-Score", " " + oneDecimal(verdict.score())));
             fields.add(new ReceivedHeaders.Field("X-Spam-Level", " " + "*".repeat(stars(verdict.score()))));
-            fields.add(new ReceivedHeaders.Field("X-Spam-Status", spamStatus(verdict, spam, requiredScore)));
+            fields.add(new ReceivedHeaders.Field("X-Spam-Status", spamStatus(verdict, spam, requiredScore,
+                    autolearn)));
         }
         fields.add(new ReceivedHeaders.Field(config.symbolsHeader(), symbolsHeader(verdict, sealFor)));
         return fields;
@@ -172,14 +174,14 @@ final class HeaderEdits {
     }
 
     /** SpamAssassin's format: {@code Yes, score=7.0 required=6.0 tests=A,B autolearn=disabled version=...}. */
-    private String spamStatus(MessageVerdict verdict, boolean spam, double requiredScore) {
+    private String spamStatus(MessageVerdict verdict, boolean spam, double requiredScore, String autolearn) {
         List<String> words = new ArrayList<>();
         words.add(spam ? "Yes," : "No,");
         words.add("score=" + oneDecimal(verdict.score()));
         words.add("required=" + oneDecimal(requiredScore));
         List<String> names = verdict.symbols().stream().map(Symbol::name).distinct().sorted().toList();
         words.add("tests=" + (names.isEmpty() ? "none" : String.join(",", names)));
-        words.add("autolearn=disabled");
+        words.add("autolearn=" + autolearn);
         words.add("version=" + version.replace(' ', '-'));
         return fold("X-Spam-Status", words, ' ');
     }

@@ -340,15 +340,14 @@ final class ScanSession implements MilterFilter {
             return greylistAtEndOfMessage(verdict, policy, facts, envelope, budget).thenApplyAsync(finalVerdict -> {
                 List<String> authResults = new ArrayList<>(session.authenticationResults());
                 tx.acceptedRecipientResults.forEach(r -> authResults.addAll(r.authenticationResults()));
+                // Started on the work executor (learning never delays the reply); X-Spam-Status says what it did.
+                BayesGate.Autolearn autolearn = settings.bayes.autolearn(tx.bayes,
+                        finalVerdict.score() - bayesSymbol.map(Symbol::score).orElse(0.0));
                 EndOfMessageReply reply = verdicts.reply(finalVerdict, policy, headers, authResults,
-                        session.traceHeaders(), session.signatures(), envelope.outgoing(), headerLeadingSpace);
+                        session.traceHeaders(), session.signatures(), envelope.outgoing(), headerLeadingSpace,
+                        autolearn);
                 MessageLog.message(macros.get("i").orElse("NOQUEUE"), info.id(), finalVerdict.withBayes(bayesResults),
                         facts, envelope, tx.headersTruncated, System.nanoTime() - tx.startNanos);
-                if (tx.bayes != null) {
-                    // After the verdict, on the work executor: learning never delays the reply.
-                    settings.bayes.autolearn(tx.bayes,
-                            finalVerdict.score() - bayesSymbol.map(Symbol::score).orElse(0.0));
-                }
                 return reply;
             }, info.eventLoop());
         }, info.eventLoop());

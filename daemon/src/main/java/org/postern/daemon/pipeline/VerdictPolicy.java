@@ -74,7 +74,8 @@ final class VerdictPolicy {
     /** The end-of-message answer: a refusal, or the header edits and ACCEPT (with QUARANTINE when held). */
     EndOfMessageReply reply(MessageVerdict verdict, EffectivePolicy policy, ReceivedHeaders headers,
                             List<String> authResults, List<ReceivedHeaders.Field> traceHeaders,
-                            List<ReceivedHeaders.Field> signatures, boolean outgoing, boolean headerLeadingSpace) {
+                            List<ReceivedHeaders.Field> signatures, boolean outgoing, boolean headerLeadingSpace,
+                            BayesGate.Autolearn autolearn) {
         ActionKind action = verdict.action();
         switch (action) {
             case REJECT:
@@ -91,7 +92,7 @@ final class VerdictPolicy {
         }
         String prefix = action == ActionKind.REWRITE_SUBJECT ? policy.subjectPrefix() : "";
         List<MilterReply.Modification> edits = new ArrayList<>(settings.headerEdits.edits(headers, verdict, !outgoing,
-                authResults, traceHeaders, signatures, policy.requiredScore(), prefix));
+                authResults, traceHeaders, signatures, policy.requiredScore(), prefix, autolearn.word));
         if (action == ActionKind.QUARANTINE) {
             edits.add(new MilterReply.Quarantine(settings.config.actions().quarantineReason()));
         }

@@ -117,9 +117,12 @@ class BayesGateTest {
         var cut = message("Subject: cut\r\n\r\n" + "x".repeat(5000) + "\r\n", 4096);
         gate.classify(whole, List.of("a@x.test"), r -> true, BUDGET).join();
         gate.classify(cut, List.of("a@x.test"), r -> true, BUDGET).join();
-        assertThat(gate.autolearn(whole, 100.0)).contains(true);
-        assertThat(gate.autolearn(cut, 100.0)).isEmpty();
+        assertThat(gate.autolearn(whole, 100.0)).isEqualTo(BayesGate.Autolearn.SPAM);
+        assertThat(gate.autolearn(cut, 100.0)).isEqualTo(BayesGate.Autolearn.NO);
+        assertThat(gate.autolearn(whole, 0.0)).as("between the thresholds").isEqualTo(BayesGate.Autolearn.NO);
+        assertThat(gate.autolearn(null, 100.0)).as("not captured").isEqualTo(BayesGate.Autolearn.NO);
         assertThat(learned).containsExactly(true);
+        assertThat(gate().autolearn(whole, 100.0)).as("off by default").isEqualTo(BayesGate.Autolearn.DISABLED);
     }
 
     @Test

@@ -125,6 +125,7 @@ class BayesPipelineTest {
         assertThat(symbols).contains("BAYES_HAM(").doesNotContain("BAYES_SPAM").doesNotContain("alice")
                 .doesNotContain("bob");
         assertThat(scan.header(eom, "X-Spam-Flag")).isEqualTo(" NO");
+        assertThat(scan.header(eom, "X-Spam-Status")).contains(" autolearn=disabled ");
     }
 
     @Test
@@ -229,14 +230,17 @@ class BayesPipelineTest {
                   - {match: sender, value: offers.test, score: 6}
                 """;
         long aliceSpam = store.read("alice@example.test", TokenCounts::learnedSpam);
-        new Scan(config, BayesModels.of(store)).send(List.of("alice@example.test"), BayesTraining.offer(90));
+        Scan learning = new Scan(config, BayesModels.of(store));
+        EndOfMessageReply learnt = learning.send(List.of("alice@example.test"), BayesTraining.offer(90));
+        assertThat(learning.header(learnt, "X-Spam-Status")).contains(" autolearn=spam ");
         assertThat(store.read(LmdbBayesStore.GLOBAL, TokenCounts::learnedSpam)).isEqualTo(1);
         assertThat(store.read(LmdbBayesStore.GLOBAL, TokenCounts::learnedHam)).isZero();
         assertThat(store.read("alice@example.test", TokenCounts::learnedSpam)).isEqualTo(aliceSpam);
 
         // Score 0 without Bayes: neither spam_score nor ham_score; alice's BAYES_SPAM does not count.
-        new Scan(config.replace("score: 6", "score: 0"), BayesModels.of(store)).send(List.of("alice@example.test"),
-                BayesTraining.offer(89));
+        Scan unsure = new Scan(config.replace("score: 6", "score: 0"), BayesModels.of(store));
+        EndOfMessageReply notLearnt = unsure.send(List.of("alice@example.test"), BayesTraining.offer(89));
+        assertThat(unsure.header(notLearnt, "X-Spam-Status")).contains(" autolearn=no ");
         assertThat(store.read(LmdbBayesStore.GLOBAL, TokenCounts::learnedSpam)).isEqualTo(1);
     }
 

@@ -27,7 +27,7 @@ class SymbolsSealTest {
         HeaderEdits edits = new HeaderEdits(ConfigLoader.defaults().headers(), "mx.example.test", "Postern 1", SEAL);
         MessageVerdict verdict = new MessageVerdict(ActionKind.NO_ACTION, 2.5, List.of(
                 Symbol.scored("SPF_SOFTFAIL", 0.5, "", true), Symbol.scored("LOCAL_SENDER_BLOCK", 2.0, "x", true)));
-        String written = edits.edits(message, verdict, true, List.of(), List.of(), List.of(), 6.0, "").stream()
+        String written = edits.edits(message, verdict, true, List.of(), List.of(), List.of(), 6.0, "", "no").stream()
                 .filter(m -> m instanceof MilterReply.AddHeader a && a.name().equals("X-Postern-Symbols"))
                 .map(m -> ((MilterReply.AddHeader) m).value()).findFirst().orElseThrow();
         assertThat(written).contains("LOCAL_SENDER_BLOCK(2.00){x}").containsPattern(" mac=[A-Za-z0-9_-]{22}$");
