@@ -72,7 +72,7 @@ final class CheckCommand implements Callable<Integer> {
                 err.flush();
                 seal = SymbolsSeal.NONE;
             }
-            if (!seal.present() && !Files.exists(config.stateDir().resolve(SymbolsSeal.KEY_FILE))) {
+            if (!seal.present() && Files.notExists(config.stateDir().resolve(SymbolsSeal.KEY_FILE))) {
                 err.println("postern check: no " + SymbolsSeal.KEY_FILE + " in " + config.stateDir() + " (the daemon"
                         + " makes it on its first start; copy it here if the daemon runs elsewhere): the milter"
                         + " pass's scores are not carried over");

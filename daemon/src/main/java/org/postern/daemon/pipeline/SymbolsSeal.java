@@ -5,10 +5,14 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -30,9 +34,12 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code headers.remove_foreign_spam_headers} off — and a sender could then write {@code score=-100} for it. The milter
  * appends {@code mac=M} to the header it writes: M is HMAC-SHA256 (RFC 2104) under a key kept in
  * {@code state_dir/symbols.key}, truncated to 128 bits (RFC 2104 §5), over the header's value and the message's
- * Message-ID, Date and From fields, each with its whitespace runs made single spaces (folding and Postfix's header
- * rewriting must not break it). The fields bind the seal to its message: a genuine header copied from another message
- * (a bounce shows one) does not verify. A header without a valid seal is not carried over.
+ * Message-ID, Date and From fields, each with its whitespace runs made single spaces (so refolding does not break
+ * it). Postfix's cleanup adds missing fields and rewrites addresses before the milter sees the message, so what is
+ * sealed is what is delivered; a later step that changes those fields (a content filter's second cleanup pass,
+ * another MTA, a milter after Postern) makes the seal fail, and nothing is carried over. The fields bind the seal to
+ * its message: a genuine header copied onto a message with another Message-ID, Date or From does not verify. A
+ * header without a valid seal is not carried over.
  *
  * <p>The key is 32 random bytes written as hex, created by the daemon on its first start (mode 0600); a host where
  * only {@code postern check} runs needs a copy of it. Thread-safe.
@@ -73,11 +80,11 @@ public final class SymbolsSeal {
      */
     public static SymbolsSeal openOrCreate(Path stateDir) {
         Path file = stateDir.resolve(KEY_FILE);
-        if (!Files.exists(file)) {
+        if (Files.notExists(file)) {
             try {
                 Files.createDirectories(stateDir);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the state directory " + stateDir, e);
+                throw new UncheckedIOException("cannot create the state directory " + stateDir + ": " + reason(e), e);
             }
             create(file);
         }
@@ -92,7 +99,7 @@ public final class SymbolsSeal {
      */
     public static SymbolsSeal open(Path stateDir) {
         Path file = stateDir.resolve(KEY_FILE);
-        return Files.exists(file) ? read(file) : NONE;
+        return Files.notExists(file) ? NONE : read(file);      // a file that cannot be looked at is an error
     }
 
     /** Whether this seal has a key. */
@@ -155,42 +162,59 @@ public final class SymbolsSeal {
             }
             return of(HexFormat.of().parseHex(hex));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the symbols key " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read the symbols key " + file + ": " + reason(e), e);
         }
     }
 
     /**
-     * Writes a new key next to {@code file} and links it into place, which fails if another process was first: the
-     * key is never replaced, and never seen half written.
+     * Writes a new key into a temporary file of a random name next to {@code file}, forces it to disk, and links it
+     * into place, which fails if another process was first (then theirs is used): the key is never replaced, and
+     * never seen half written.
      */
     private static void create(Path file) {
         requireNonNull(file, "file");
         byte[] key = new byte[KEY_BYTES];
         new SecureRandom().nextBytes(key);
-        Path temp = file.resolveSibling(KEY_FILE + ".new-" + ProcessHandle.current().pid());
+        Path dir = file.toAbsolutePath().getParent();
+        Path temp = null;
         try {
-            Files.deleteIfExists(temp);
-            if (Files.getFileAttributeView(file.toAbsolutePath().getParent(), PosixFileAttributeView.class) != null) {
-                Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } else {
-                Files.createFile(temp);
+            temp = Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null
+                    ? Files.createTempFile(dir, KEY_FILE + ".", ".tmp",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                    : Files.createTempFile(dir, KEY_FILE + ".", ".tmp");
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                out.write(ByteBuffer.wrap((HexFormat.of().formatHex(key) + "\n").getBytes(StandardCharsets.US_ASCII)));
+                out.force(true);
             }
-            Files.writeString(temp, HexFormat.of().formatHex(key) + "\n", StandardCharsets.US_ASCII);
             try {
                 Files.createLink(file, temp);
             } catch (FileAlreadyExistsException another) {
                 // Another process made the key first: use theirs.
+            } catch (UnsupportedOperationException noHardLinks) {
+                throw new IOException("the file system of " + dir + " has no hard links, which making the key"
+                        + " atomically needs; make it by hand: 64 hex digits (openssl rand -hex 32), mode 0600");
             }
-        } catch (NoSuchFileException e) {
-            throw new UncheckedIOException("cannot create the symbols key: no directory " + file.getParent(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the symbols key " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create the symbols key " + file + ": " + reason(e), e);
         } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // a leftover temp file is harmless; the next start deletes it
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException leftover) {
+                    // a leftover temporary file holds a key no one uses; harmless
+                }
             }
         }
+    }
+
+    /** Java's messages for these name only the path. */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        return e.getMessage();
     }
 }

@@ -129,7 +129,12 @@ class CheckCommandTest {
                 .filter(f -> f.name().equals("X-Postern-Symbols")).findFirst().orElseThrow().value();
         Path replayed = write("replayed.eml", withSymbolsHeader(offer, copied));
 
-        for (Path message : List.of(unsealed, replayed)) {
+        // A genuine header, then a forged one below it (the daemon was down): the last one is the one read.
+        String genuineThenForged = new String(delivered(offer), StandardCharsets.UTF_8).replaceFirst("\r\n\r\n",
+                "\r\nX-Postern-Symbols: score=-50.00 action=no_action; LOCAL_CLIENT_ALLOW(-50.00)\r\n\r\n");
+        Path forgedLast = write("forged-last.eml", genuineThenForged.getBytes(StandardCharsets.UTF_8));
+
+        for (Path message : List.of(unsealed, replayed, forgedLast)) {
             Run run = run("--user", "carol@example.test", "--json", message.toString());
             JsonNode carol = JSON.readTree(run.out);
             assertThat(names(carol)).as(message.toString()).isEmpty();

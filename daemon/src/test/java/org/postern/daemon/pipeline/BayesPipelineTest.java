@@ -126,6 +126,9 @@ class BayesPipelineTest {
                 .doesNotContain("bob");
         assertThat(scan.header(eom, "X-Spam-Flag")).isEqualTo(" NO");
         assertThat(scan.header(eom, "X-Spam-Status")).contains(" autolearn=disabled ");
+        // Sealed for this message with the seal the resources carry: what `postern check` verifies.
+        assertThat(SEAL.verifies(symbols, DeliveryCheck.headersOf(BayesTraining.offer(99)))).isTrue();
+        assertThat(SEAL.verifies(symbols, DeliveryCheck.headersOf(BayesTraining.offer(98)))).isFalse();
     }
 
     @Test
@@ -279,6 +282,9 @@ class BayesPipelineTest {
     }
 
     /** Drives one ScanSession the way MilterSession does, awaiting each stage with a bound. */
+    /** The daemon's seal, as Postern.start passes it through PipelineResources. */
+    private static final SymbolsSeal SEAL = SymbolsSeal.of(new byte[32]);
+
     private static final class Scan {
         final MilterFilter filter;
         Macros macros = Macros.empty();
@@ -289,7 +295,7 @@ class BayesPipelineTest {
 
         Scan(String yaml, BayesModels models, java.util.concurrent.Executor work) {
             var config = ConfigLoader.parse(yaml, "test.yml");
-            var resources = new PipelineResources(dns, Optional.empty(), work, Optional.of(models));
+            var resources = new PipelineResources(dns, Optional.empty(), work, Optional.of(models), SEAL);
             PipelineSettings settings = PipelineSettings.compile(config, resources, "mx.example.test", "Postern test");
             filter = new ScanPipeline(settings).newFilter(new SessionInfo(1, null, Runnable::run));
             filter.negotiated(new Negotiated(6, EnumSet.allOf(ActionFlag.class),

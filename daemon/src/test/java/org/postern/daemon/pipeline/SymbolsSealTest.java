@@ -7,8 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postern.config.ConfigLoader;
@@ -39,6 +45,8 @@ class SymbolsSealTest {
                 "a@offers.test"))).as("another message").isFalse();
         assertThat(SEAL.verifies(written, headers("<1@offers.test>", "Tue, 1 Dec 2026 10:00:00 +0000",
                 "b@offers.test"))).as("another sender").isFalse();
+        assertThat(SEAL.verifies(written, headers("<1@offers.test>", "Wed, 2 Dec 2026 10:00:00 +0000",
+                "a@offers.test"))).as("another date").isFalse();
         assertThat(SymbolsSeal.of(key(2)).verifies(written, message)).as("another key").isFalse();
         assertThat(SymbolsSeal.NONE.verifies(written, message)).isFalse();
         assertThat(SEAL.verifies(" score=2.50 action=no_action; SPF_SOFTFAIL(0.50)", message)).as("unsealed")
@@ -67,6 +75,35 @@ class SymbolsSealTest {
         assertThat(SymbolsSeal.open(state).verifies("score=1.00 " + word, message)).isTrue();
         try (var files = Files.list(state)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly(SymbolsSeal.KEY_FILE);
+        }
+    }
+
+    @Test
+    void daemonsStartingTogetherShareOneKeyAndLeaveNoTemporaryFile() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int trial = 0; trial < 50; trial++) {
+                Path state = dir.resolve("race" + trial);
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<SymbolsSeal>> seals = new ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    seals.add(pool.submit(() -> {
+                        assertThat(start.await(10, TimeUnit.SECONDS)).isTrue();
+                        return SymbolsSeal.openOrCreate(state);
+                    }));
+                }
+                start.countDown();
+                ReceivedHeaders message = headers("<1@x>", "d", "f");
+                String a = seals.get(0).get(10, TimeUnit.SECONDS).word("v", message).orElseThrow();
+                String b = seals.get(1).get(10, TimeUnit.SECONDS).word("v", message).orElseThrow();
+                assertThat(a).as("trial %d", trial).isEqualTo(b);
+                assertThat(SymbolsSeal.open(state).word("v", message)).contains(a);
+                try (var files = Files.list(state)) {
+                    assertThat(files.map(p -> p.getFileName().toString())).containsExactly(SymbolsSeal.KEY_FILE);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
