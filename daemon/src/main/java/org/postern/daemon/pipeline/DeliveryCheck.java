@@ -77,7 +77,7 @@ public final class DeliveryCheck {
      */
     public DeliveryVerdict check(byte[] rawMessage, String recipient) {
         ReceivedHeaders headers = headersOf(rawMessage);
-        List<Symbol> symbols = new ArrayList<>(carriedOver(headers));
+        List<Symbol> symbols = new ArrayList<>(carriedOver(headers, rawMessage));
         RecipientBayes own = bayes.classifyNow(rawMessage, List.of(recipient),
                 r -> config.bayes().enabled() && policies.bayesFor(r)).get(0);
         own.symbol().ifPresent(symbols::add);
@@ -95,7 +95,7 @@ public final class DeliveryCheck {
     }
 
     /** The symbols of the milter pass's symbols header (the last one), without Bayes symbols. */
-    private List<Symbol> carriedOver(ReceivedHeaders headers) {
+    private List<Symbol> carriedOver(ReceivedHeaders headers, byte[] rawMessage) {
         ReceivedHeaders.Field last = null;
         for (ReceivedHeaders.Field f : headers.fields()) {
             if (f.name().equalsIgnoreCase(config.headers().symbolsHeader())) {
@@ -103,7 +103,7 @@ public final class DeliveryCheck {
             }
         }
         List<Symbol> symbols = new ArrayList<>();
-        if (last == null || !seal.verifies(last.value(), headers)) {
+        if (last == null || !seal.present() || !seal.verifies(last.value(), headers, bodyDigest(rawMessage))) {
             return symbols;
         }
         for (String word : last.unfoldedValue().split("\\s+")) {
@@ -149,6 +149,15 @@ public final class DeliveryCheck {
             fields.add(new ReceivedHeaders.Field(name, value.toString()));
         }
         return ReceivedHeaders.of(fields);
+    }
+
+    /** The {@link BodyDigest} of a raw message's body: what follows the empty line that ends the header. */
+    public static String bodyDigest(byte[] rawMessage) {
+        int end = headerLength(rawMessage);
+        int body = end >= rawMessage.length ? end : end + (rawMessage[end] == '\r' ? 2 : 1);
+        BodyDigest digest = new BodyDigest();
+        digest.update(rawMessage, Math.min(body, rawMessage.length), rawMessage.length);
+        return digest.finish();
     }
 
     /** Where the first empty line (LF or CRLF) starts: the length of the header; the whole message if none. */

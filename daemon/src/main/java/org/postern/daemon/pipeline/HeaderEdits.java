@@ -31,6 +31,11 @@ final class HeaderEdits {
     private final String version;
     private final SymbolsSeal seal;
 
+    /** Whether the symbols header is sealed, so the body must be digested ({@link BodyDigest}). */
+    boolean sealing() {
+        return seal.present();
+    }
+
     HeaderEdits(HeadersConfig config, String authservId, String version, SymbolsSeal seal) {
         this.config = config;
         this.authservId = authservId;
@@ -50,10 +55,11 @@ final class HeaderEdits {
      * @param requiredScore the score at which mail counts as spam, for {@code required=} in X-Spam-Status
      * @param subjectPrefix the prefix to put before the Subject, or empty for none
      * @param autolearn     what autolearn did, for {@code autolearn=} in X-Spam-Status (SpamAssassin's words)
+     * @param bodyDigest    the body's {@link BodyDigest}, for the seal of the symbols header
      */
     List<Modification> edits(ReceivedHeaders headers, MessageVerdict verdict, boolean tagged, List<String> authResults,
                              List<ReceivedHeaders.Field> traceHeaders, List<ReceivedHeaders.Field> signatures,
-                             double requiredScore, String subjectPrefix, String autolearn) {
+                             double requiredScore, String subjectPrefix, String autolearn, String bodyDigest) {
         List<Modification> edits = new ArrayList<>();
         // RFC 8601 §5: remove Authentication-Results fields that claim our authserv-id; anyone could have sent them.
         for (int index : headers.occurrencesHighestFirst("Authentication-Results",
@@ -86,7 +92,7 @@ final class HeaderEdits {
             edits.add(new MilterReply.InsertHeader(BELOW_OUR_RECEIVED, "Authentication-Results",
                     authenticationResults(authResults)));
         }
-        for (ReceivedHeaders.Field f : verdictHeaders(verdict, requiredScore, headers, autolearn)) {
+        for (ReceivedHeaders.Field f : verdictHeaders(verdict, requiredScore, headers, bodyDigest, autolearn)) {
             edits.add(new MilterReply.AddHeader(f.name(), f.value()));
         }
         if (!subjectPrefix.isEmpty()) {
@@ -101,12 +107,12 @@ final class HeaderEdits {
      * their leading space, folded with LF + TAB.
      */
     List<ReceivedHeaders.Field> verdictHeaders(MessageVerdict verdict, double requiredScore) {
-        return verdictHeaders(verdict, requiredScore, null, "disabled");    // at delivery nothing is autolearned
+        return verdictHeaders(verdict, requiredScore, null, null, "disabled");    // at delivery nothing is learned
     }
 
-    /** As above; with {@code sealFor}, the symbols header is sealed for the message with those fields. */
+    /** As above; with {@code sealFor}, the symbols header is sealed for the message with those fields and body. */
     private List<ReceivedHeaders.Field> verdictHeaders(MessageVerdict verdict, double requiredScore,
-                                                       ReceivedHeaders sealFor, String autolearn) {
+                                                       ReceivedHeaders sealFor, String bodyDigest, String autolearn) {
         List<ReceivedHeaders.Field> fields = new ArrayList<>();
         if (config.spamHeaders()) {
             boolean spam = verdict.action().marksSpam();
@@ -116,7 +122,7 @@ final class HeaderEdits {
             fields.add(new ReceivedHeaders.Field("X-Spam-Status", spamStatus(verdict, spam, requiredScore,
                     autolearn)));
         }
-        fields.add(new ReceivedHeaders.Field(config.symbolsHeader(), symbolsHeader(verdict, sealFor)));
+        fields.add(new ReceivedHeaders.Field(config.symbolsHeader(), symbolsHeader(verdict, sealFor, bodyDigest)));
         return fields;
     }
 
@@ -186,7 +192,7 @@ final class HeaderEdits {
         return fold("X-Spam-Status", words, ' ');
     }
 
-    private String symbolsHeader(MessageVerdict verdict, ReceivedHeaders sealFor) {
+    private String symbolsHeader(MessageVerdict verdict, ReceivedHeaders sealFor, String bodyDigest) {
         List<String> words = new ArrayList<>();
         words.add(String.format(Locale.ROOT, "score=%.2f", verdict.score()));
         words.add("action=" + verdict.action().logName() + (verdict.symbols().isEmpty() ? "" : ";"));
@@ -195,7 +201,7 @@ final class HeaderEdits {
             words.add(headerSafe(symbols.get(i).describe()) + (i < symbols.size() - 1 ? "," : ""));
         }
         if (sealFor != null) {
-            seal.word(String.join(" ", words), sealFor).ifPresent(words::add);
+            seal.word(String.join(" ", words), sealFor, bodyDigest).ifPresent(words::add);
         }
         return fold(config.symbolsHeader(), words, ' ');
     }

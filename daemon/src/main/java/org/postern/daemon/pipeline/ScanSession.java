@@ -82,6 +82,8 @@ final class ScanSession implements MilterFilter {
         boolean headersTruncated;
         /** The message as Bayes reads it, from end of headers on; null when Bayes does not look at it. */
         BayesGate.MessageBytes bayes;
+        /** The body's digest for the symbols header's seal; null when headers are not sealed. */
+        BodyDigest bodyDigest;
 
         Transaction(Envelope envelope) {
             this.envelope = envelope;
@@ -259,6 +261,7 @@ final class ScanSession implements MilterFilter {
             tx.scans.add(scan);
         }
         tx.bayes = settings.bayes.begin(facts, envelope, headers, headerLeadingSpace).orElse(null);
+        tx.bodyDigest = settings.headerEdits.sealing() ? new BodyDigest() : null;
         return CONTINUE;
     }
 
@@ -282,6 +285,9 @@ final class ScanSession implements MilterFilter {
         }
         if (tx.bayes != null) {
             tx.bayes.append(body.chunk().duplicate());
+        }
+        if (tx.bodyDigest != null) {
+            tx.bodyDigest.update(body.chunk());
         }
         return CONTINUE;
     }
@@ -345,7 +351,7 @@ final class ScanSession implements MilterFilter {
                         finalVerdict.score() - bayesSymbol.map(Symbol::score).orElse(0.0));
                 EndOfMessageReply reply = verdicts.reply(finalVerdict, policy, headers, authResults,
                         session.traceHeaders(), session.signatures(), envelope.outgoing(), headerLeadingSpace,
-                        autolearn);
+                        autolearn, (tx.bodyDigest != null ? tx.bodyDigest : new BodyDigest()).finish());
                 MessageLog.message(macros.get("i").orElse("NOQUEUE"), info.id(), finalVerdict.withBayes(bayesResults),
                         facts, envelope, tx.headersTruncated, System.nanoTime() - tx.startNanos);
                 return reply;

@@ -33,13 +33,14 @@ import javax.crypto.spec.SecretKeySpec;
  * while the daemon is down with {@code milter_default_action = accept}, or with
  * {@code headers.remove_foreign_spam_headers} off — and a sender could then write {@code score=-100} for it. The milter
  * appends {@code mac=M} to the header it writes: M is HMAC-SHA256 (RFC 2104) under a key kept in
- * {@code state_dir/symbols.key}, truncated to 128 bits (RFC 2104 §5), over the header's value and the message's
+ * {@code state_dir/symbols.key}, truncated to 128 bits (RFC 2104 §5), over the header's value, the message's
  * Message-ID, Date and From fields, each with its whitespace runs made single spaces (so refolding does not break
- * it). Postfix's cleanup adds missing fields and rewrites addresses before the milter sees the message, so what is
- * sealed is what is delivered; a later step that changes those fields (a content filter's second cleanup pass,
+ * it), and the digest of its body ({@link BodyDigest}, which undoes line-end and mbox changes). Postfix's cleanup
+ * adds missing fields and rewrites addresses before the milter sees the message, so what is sealed is what is
+ * delivered; a later step that changes those fields or the body (a content filter's second cleanup pass,
  * another MTA, a milter after Postern) makes the seal fail, and nothing is carried over. The fields bind the seal to
- * its message: a genuine header copied onto a message with another Message-ID, Date or From does not verify. A
- * header without a valid seal is not carried over.
+ * its message: a genuine header copied onto a message with another Message-ID, Date, From or body does not verify.
+ * A header without a valid seal is not carried over.
  *
  * <p>The key is 32 random bytes written as hex, created by the daemon on its first start (mode 0600); a host where
  * only {@code postern check} runs needs a copy of it. Thread-safe.
@@ -111,15 +112,15 @@ public final class SymbolsSeal {
      * The word that seals the symbols header value {@code value} (its words, however folded) of the message with
      * these header fields, to be appended as its last word; empty without a key.
      */
-    public Optional<String> word(String value, ReceivedHeaders headers) {
-        return key == null ? Optional.empty() : Optional.of(WORD + mac(value, headers));
+    public Optional<String> word(String value, ReceivedHeaders headers, String bodyDigest) {
+        return key == null ? Optional.empty() : Optional.of(WORD + mac(value, headers, bodyDigest));
     }
 
     /**
      * Whether the symbols header value {@code sealed} ends with a seal that this key made for this message. False
      * without a key.
      */
-    boolean verifies(String sealed, ReceivedHeaders headers) {
+    boolean verifies(String sealed, ReceivedHeaders headers, String bodyDigest) {
         if (key == null) {
             return false;
         }
@@ -130,14 +131,15 @@ public final class SymbolsSeal {
         }
         String given = value.substring(at + 1 + WORD.length());
         return MessageDigest.isEqual(given.getBytes(StandardCharsets.US_ASCII),
-                mac(value.substring(0, at), headers).getBytes(StandardCharsets.US_ASCII));
+                mac(value.substring(0, at), headers, bodyDigest).getBytes(StandardCharsets.US_ASCII));
     }
 
-    private String mac(String value, ReceivedHeaders headers) {
+    private String mac(String value, ReceivedHeaders headers, String bodyDigest) {
         StringBuilder input = new StringBuilder(collapse(value));
         for (String name : BOUND_FIELDS) {
             input.append('\n').append(headers.first(name).map(f -> collapse(f.value())).orElse(""));
         }
+        input.append('\n').append(bodyDigest);
         try {
             Mac hmac = Mac.getInstance(ALGORITHM);
             hmac.init(key);

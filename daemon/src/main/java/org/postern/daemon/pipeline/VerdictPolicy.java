@@ -75,7 +75,7 @@ final class VerdictPolicy {
     EndOfMessageReply reply(MessageVerdict verdict, EffectivePolicy policy, ReceivedHeaders headers,
                             List<String> authResults, List<ReceivedHeaders.Field> traceHeaders,
                             List<ReceivedHeaders.Field> signatures, boolean outgoing, boolean headerLeadingSpace,
-                            BayesGate.Autolearn autolearn) {
+                            BayesGate.Autolearn autolearn, String bodyDigest) {
         ActionKind action = verdict.action();
         switch (action) {
             case REJECT:
@@ -92,7 +92,8 @@ final class VerdictPolicy {
         }
         String prefix = action == ActionKind.REWRITE_SUBJECT ? policy.subjectPrefix() : "";
         List<MilterReply.Modification> edits = new ArrayList<>(settings.headerEdits.edits(headers, verdict, !outgoing,
-                authResults, traceHeaders, signatures, policy.requiredScore(), prefix, autolearn.word));
+                authResults, traceHeaders, signatures, policy.requiredScore(), prefix, autolearn.word,
+                bodyDigest));
         if (action == ActionKind.QUARANTINE) {
             edits.add(new MilterReply.Quarantine(settings.config.actions().quarantineReason()));
         }

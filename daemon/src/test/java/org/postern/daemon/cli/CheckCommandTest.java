@@ -204,7 +204,7 @@ class CheckCommandTest {
     /** The message as delivered after the milter pass: Postern's sealed symbols header appended to its header. */
     private byte[] delivered(byte[] raw) {
         return withSymbolsHeader(raw, MILTER_SYMBOLS + " "
-                + seal.word(MILTER_SYMBOLS, DeliveryCheck.headersOf(raw)).orElseThrow());
+                + seal.word(MILTER_SYMBOLS, DeliveryCheck.headersOf(raw), DeliveryCheck.bodyDigest(raw)).orElseThrow());
     }
 
     private static byte[] withSymbolsHeader(byte[] raw, String value) {

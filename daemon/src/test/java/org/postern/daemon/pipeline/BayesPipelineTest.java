@@ -127,8 +127,10 @@ class BayesPipelineTest {
         assertThat(scan.header(eom, "X-Spam-Flag")).isEqualTo(" NO");
         assertThat(scan.header(eom, "X-Spam-Status")).contains(" autolearn=disabled ");
         // Sealed for this message with the seal the resources carry: what `postern check` verifies.
-        assertThat(SEAL.verifies(symbols, DeliveryCheck.headersOf(BayesTraining.offer(99)))).isTrue();
-        assertThat(SEAL.verifies(symbols, DeliveryCheck.headersOf(BayesTraining.offer(98)))).isFalse();
+        byte[] sent = BayesTraining.offer(99);
+        assertThat(SEAL.verifies(symbols, DeliveryCheck.headersOf(sent), DeliveryCheck.bodyDigest(sent))).isTrue();
+        byte[] other = BayesTraining.offer(98);
+        assertThat(SEAL.verifies(symbols, DeliveryCheck.headersOf(other), DeliveryCheck.bodyDigest(other))).isFalse();
     }
 
     @Test
