@@ -19,6 +19,9 @@ final class BodyDigest {
     private static final byte[] FROM = {'F', 'r', 'o', 'm', ' '};
 
     private final MessageDigest sha256;
+    /** Bytes to hash, handed to the digest in blocks: one update call per byte would cost more than the hash. */
+    private final byte[] pending = new byte[8192];
+    private int pendingLength;
     /** At the start of a line: the '>' seen so far, and how much of "From " followed them. */
     private boolean atLineStart = true;
     private int quotes;
@@ -52,6 +55,8 @@ final class BodyDigest {
         if (atLineStart) {
             emitQuotedStart();                       // a body that ends in ">Fr" keeps those bytes
         }
+        sha256.update(pending, 0, pendingLength);
+        pendingLength = 0;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256.digest());
     }
 
@@ -97,8 +102,16 @@ final class BodyDigest {
 
     private void emit(byte b) {
         for (; pendingLineEnds > 0; pendingLineEnds--) {
-            sha256.update((byte) '\n');
+            add((byte) '\n');
         }
-        sha256.update(b);
+        add(b);
+    }
+
+    private void add(byte b) {
+        if (pendingLength == pending.length) {
+            sha256.update(pending, 0, pendingLength);
+            pendingLength = 0;
+        }
+        pending[pendingLength++] = b;
     }
 }
