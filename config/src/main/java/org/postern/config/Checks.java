@@ -18,13 +18,7 @@ final class Checks {
         return value != null ? value : fallback;
     }
 
-    static int between(String key, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw InvalidValueException.ofKey(key, "must be between " + min + " and " + max + ", not " + value);
-        }
-        return value;
-    }
-
+    /** Integer keys of any width: an int widens to long, and the sentence reads the same. */
     static long between(String key, long value, long min, long max) {
         if (value < min || value > max) {
             throw InvalidValueException.ofKey(key, "must be between " + min + " and " + max + ", not " + value);
