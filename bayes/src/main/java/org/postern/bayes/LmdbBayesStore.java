@@ -544,6 +544,21 @@ public final class LmdbBayesStore implements AutoCloseable {
         return weight << 47 | seconds;
     }
 
+    /** What {@link #pruneAll} deleted: tokens, and seen-index entries. */
+    public record Pruned(int tokens, int seen) {
+    }
+
+    /**
+     * Bounds one user's tokens to {@code maxTokens} ({@link #prune}) and seen-index to
+     * {@link #DEFAULT_MAX_SEEN_PER_USER} ({@link #pruneSeen}): what follows a learn run and the daemon's hourly job.
+     *
+     * @throws IllegalArgumentException if {@code maxTokens} is negative
+     * @throws BayesStoreException      if LMDB fails; a failed step deleted nothing
+     */
+    public Pruned pruneAll(String user, long maxTokens) {
+        return new Pruned(prune(user, maxTokens), pruneSeen(user, DEFAULT_MAX_SEEN_PER_USER));
+    }
+
     /**
      * Bounds one user's seen-index: when it holds more than {@code maxEntries} learned messages, forgets that the
      * oldest (by the time they were learned or last moved) were learned, and returns how many entries it deleted.

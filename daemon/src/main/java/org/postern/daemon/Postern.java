@@ -154,10 +154,10 @@ public final class Postern implements AutoCloseable {
     /** Package-private for tests. */
     static void pruneGlobal(LmdbBayesStore store, long maxTokens) {
         try {
-            int tokens = store.prune(LmdbBayesStore.GLOBAL, maxTokens);
-            int seen = store.pruneSeen(LmdbBayesStore.GLOBAL, LmdbBayesStore.DEFAULT_MAX_SEEN_PER_USER);
-            if (tokens > 0 || seen > 0) {
-                LOG.info("bayes: pruned {} tokens and {} seen-index entries of the global model", tokens, seen);
+            LmdbBayesStore.Pruned pruned = store.pruneAll(LmdbBayesStore.GLOBAL, maxTokens);
+            if (pruned.tokens() > 0 || pruned.seen() > 0) {
+                LOG.info("bayes: pruned {} tokens and {} seen-index entries of the global model", pruned.tokens(),
+                        pruned.seen());
             }
         } catch (RuntimeException e) {
             LOG.warn("bayes global model prune failed; retrying in an hour: {}", e.getMessage());

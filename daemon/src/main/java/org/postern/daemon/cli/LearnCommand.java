@@ -142,15 +142,14 @@ final class LearnCommand implements Callable<Integer> {
             }
             Duration learning = Duration.ofNanos(System.nanoTime() - start);      // the rate is of learning alone
             long pruneStart = System.nanoTime();
-            int prunedTokens = store.prune(user, config.bayes().maxTokensPerUser());
-            int prunedSeen = store.pruneSeen(user, LmdbBayesStore.DEFAULT_MAX_SEEN_PER_USER);
+            LmdbBayesStore.Pruned pruned = store.pruneAll(user, config.bayes().maxTokensPerUser());
             Duration pruning = Duration.ofNanos(System.nanoTime() - pruneStart);
             out.print(summary.render(action == LearnRequest.Action.FORGET, action == LearnRequest.Action.SPAM,
                     maxSize, learning));
-            if (prunedTokens > 0 || prunedSeen > 0) {
+            if (pruned.tokens() > 0 || pruned.seen() > 0) {
                 out.printf(Locale.ROOT, "pruned %d tokens (bayes.max_tokens_per_user %d) and %d seen-index entries"
-                                + " (keeps %d) in %.1f s%n", prunedTokens, config.bayes().maxTokensPerUser(),
-                        prunedSeen, LmdbBayesStore.DEFAULT_MAX_SEEN_PER_USER, pruning.toNanos() / 1e9);
+                                + " (keeps %d) in %.1f s%n", pruned.tokens(), config.bayes().maxTokensPerUser(),
+                        pruned.seen(), LmdbBayesStore.DEFAULT_MAX_SEEN_PER_USER, pruning.toNanos() / 1e9);
             }
             out.flush();
         } catch (RuntimeException e) {
