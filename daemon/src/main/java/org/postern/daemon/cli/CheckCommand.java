@@ -64,22 +64,8 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         boolean allRead = true;
         try (LmdbBayesStore store = BayesModels.openStore(config)) {
-            SymbolsSeal seal;
-            try {
-                seal = SymbolsSeal.open(config.stateDir());
-            } catch (UncheckedIOException e) {
-                err.println("postern check: " + e.getMessage() + "; the milter pass's scores are not carried over");
-                err.flush();
-                seal = SymbolsSeal.NONE;
-            }
-            if (!seal.present() && Files.notExists(config.stateDir().resolve(SymbolsSeal.KEY_FILE))) {
-                err.println("postern check: no " + SymbolsSeal.KEY_FILE + " in " + config.stateDir() + " (the daemon"
-                        + " makes it on its first start; copy it here if the daemon runs elsewhere): the milter"
-                        + " pass's scores are not carried over");
-                err.flush();
-            }
             DeliveryCheck check = DeliveryCheck.create(config, BayesModels.of(store), HostName.local(),
-                    Version.CURRENT, seal);
+                    Version.CURRENT, seal(config.stateDir(), err));
             List<Path> inputs = files.isEmpty() ? List.of(Path.of("-")) : files;
             for (Path file : inputs) {
                 byte[] raw;
@@ -106,6 +92,27 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         return allRead ? 0 : 1;
+    }
+
+    /**
+     * The daemon's seal from the state directory; without a usable key, {@link SymbolsSeal#NONE} and a sentence on
+     * stderr saying why: then nothing of the milter pass is carried over.
+     */
+    private static SymbolsSeal seal(Path stateDir, PrintWriter err) {
+        try {
+            SymbolsSeal seal = SymbolsSeal.open(stateDir);
+            if (!seal.present()) {
+                err.println("postern check: no " + SymbolsSeal.KEY_FILE + " in " + stateDir + " (the daemon makes it"
+                        + " on its first start; copy it here if the daemon runs elsewhere): the milter pass's scores"
+                        + " are not carried over");
+            }
+            return seal;
+        } catch (UncheckedIOException e) {
+            err.println("postern check: " + e.getMessage() + "; the milter pass's scores are not carried over");
+            return SymbolsSeal.NONE;
+        } finally {
+            err.flush();
+        }
     }
 
     /** The whole message; the tokenizer reads at most bayes.max_scanned_bytes of it. */
