@@ -351,7 +351,7 @@ final class ScanSession implements MilterFilter {
                         finalVerdict.score() - bayesSymbol.map(Symbol::score).orElse(0.0));
                 EndOfMessageReply reply = verdicts.reply(finalVerdict, policy, headers, authResults,
                         session.traceHeaders(), session.signatures(), envelope.outgoing(), headerLeadingSpace,
-                        autolearn, (tx.bodyDigest != null ? tx.bodyDigest : new BodyDigest()).finish());
+                        autolearn, tx.bodyDigest != null ? tx.bodyDigest.finish() : "");
                 MessageLog.message(macros.get("i").orElse("NOQUEUE"), info.id(), finalVerdict.withBayes(bayesResults),
                         facts, envelope, tx.headersTruncated, System.nanoTime() - tx.startNanos);
                 return reply;
