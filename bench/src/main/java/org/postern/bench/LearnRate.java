@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * With a number (default 5000) it generates that many distinct messages (headers, 150–400 words from a 20,000-word
  * vocabulary, a few links: about 2–4 KB each, like a plain-text corpus) into a temporary Maildir first; with a path it
  * learns that Maildir (for example the SpamAssassin corpus unpacked into {@code cur/}). Prints the rate the CLI's own
- * summary reports and the wall time including JVM start. The temporary directory is deleted afterwards.
+ * summary reports and the wall time including JVM start. {@code -Djvm.options="..."} passes options to the learning
+ * JVM, as {@code POSTERN_JAVA_OPTS} does through the launcher. The temporary directory is deleted afterwards.
  */
 public final class LearnRate {
 
@@ -45,9 +46,16 @@ public final class LearnRate {
                 maildir = tmp.resolve("Maildir");
                 generate(maildir, n, new Random(5));
             }
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", jar.toString(), "learn", "--spam", "--progress", "--config", "/dev/null", "--state-dir",
-                    tmp.resolve("state").toString(), maildir.toString())
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString()));
+            // -Djvm.options="-XX:TieredStopAtLevel=1": what POSTERN_JAVA_OPTS passes through the launcher.
+            String jvmOptions = System.getProperty("jvm.options", "").strip();
+            if (!jvmOptions.isEmpty()) {
+                command.addAll(List.of(jvmOptions.split("\\s+")));
+            }
+            command.addAll(List.of("-jar", jar.toString(), "learn", "--spam", "--progress", "--config", "/dev/null",
+                    "--state-dir", tmp.resolve("state").toString(), maildir.toString()));
+            Process p = new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
