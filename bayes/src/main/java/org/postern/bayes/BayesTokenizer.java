@@ -199,11 +199,12 @@ public final class BayesTokenizer {
             // most fields (X-*, List-*, DKIM-Signature) give no token, so theirs is never read.
             // Mime4j's full descriptor runs a JavaCC parser per Content-Type (a third of the tokenizer's time): the
             // two parameters needed are read here instead.
+            String contentType = null;
             if (name.equals("content-type")) {
-                String raw = body(field);
-                partCharset = MimeParameters.get(raw, "charset");
+                contentType = body(field);
+                partCharset = MimeParameters.get(contentType, "charset");
                 if (partFileName == null) {
-                    partFileName = MimeParameters.get(raw, "name");
+                    partFileName = MimeParameters.get(contentType, "name");
                 }
             } else if (name.equals("content-disposition")) {
                 String fileName = MimeParameters.get(body(field), "filename");
@@ -232,7 +233,7 @@ public final class BayesTokenizer {
                 case "date" -> sink.add("h:date:zone:" + dateZone(body(field)));
                 case "x-mailer", "user-agent" -> sink.add("h:x-mailer:" + normalized(decode(body(field))));
                 case "content-type" -> {
-                    String lower = body(field).toLowerCase(Locale.ROOT);
+                    String lower = contentType.toLowerCase(Locale.ROOT);
                     int semi = lower.indexOf(';');
                     sink.add("h:content-type:" + (semi < 0 ? lower : lower.substring(0, semi)).trim());
                     if (partCharset != null) {
