@@ -92,15 +92,16 @@ final class BucketCache {
             return users.computeIfAbsent(user, k -> reserve(USER_BYTES) ? new UserBuckets(this) : null);
         }
 
+        /** Counts {@code n} more bytes if they fit; the count never exceeds the budget, not even for a moment. */
         boolean reserve(long n) {
-            if (full) {
-                return false;
-            }
-            if (bytes.addAndGet(n) > maxBytes) {
-                bytes.addAndGet(-n);
-                full = true;
-                return false;
-            }
+            long current;
+            do {
+                current = bytes.get();
+                if (full || current + n > maxBytes) {
+                    full = true;
+                    return false;
+                }
+            } while (!bytes.compareAndSet(current, current + n));
             return true;
         }
     }
