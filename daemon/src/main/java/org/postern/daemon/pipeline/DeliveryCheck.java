@@ -18,7 +18,9 @@ import org.postern.config.PosternConfig;
  * can decide. The objective evidence is not evaluated again (the client, the envelope and DNS are gone by then): it is
  * carried over from the symbols header Postern wrote in the milter pass, without any Bayes symbol it lists (the
  * milter pass's Bayes symbol may be another recipient's, README "Bayes with several recipients"), and this user's
- * own Bayes symbol is added. The action follows the user's policy ({@code policy.recipients}, {@code actions}).
+ * own Bayes symbol is added. The action follows the user's policy ({@code policy.recipients}, {@code actions}),
+ * except that an action the milter pass forced (a local list {@code accept}, DMARC quarantine) stands, as it did
+ * there.
  *
  * <p>The symbols header read is the last one: Postern appends its own below the fields the message arrived with, and
  * removes forged incoming copies unless {@code headers.remove_foreign_spam_headers} is off. It is carried over only
@@ -94,7 +96,12 @@ public final class DeliveryCheck {
         return new DeliveryVerdict(action, score, own, symbols, added);
     }
 
-    /** The symbols of the milter pass's symbols header (the last one), without Bayes symbols. */
+    /**
+     * The symbols of the milter pass's symbols header (the last one) when its seal verifies, without Bayes symbols.
+     * The action a local list entry or DMARC forced there ({@code forced=}) stands over this user's score as it did
+     * there ({@link ActionPolicy}): the header names the action, not the symbol that forced it, so the first symbol
+     * carries it.
+     */
     private List<Symbol> carriedOver(ReceivedHeaders headers, byte[] rawMessage) {
         ReceivedHeaders.Field last = null;
         for (ReceivedHeaders.Field f : headers.fields()) {
@@ -102,12 +109,17 @@ public final class DeliveryCheck {
                 last = f;
             }
         }
-        List<Symbol> symbols = new ArrayList<>();
         if (last == null || !seal.present() || !seal.verifies(last.value(), headers, bodyDigest(rawMessage))) {
-            return symbols;
+            return List.of();
         }
+        List<Symbol> symbols = new ArrayList<>();
+        Optional<ActionKind> forced = Optional.empty();
         for (String word : last.unfoldedValue().split("\\s+")) {
-            String w = word.endsWith(",") ? word.substring(0, word.length() - 1) : word;
+            String w = word.endsWith(",") || word.endsWith(";") ? word.substring(0, word.length() - 1) : word;
+            if (w.startsWith(HeaderEdits.FORCED)) {
+                forced = actionNamed(w.substring(HeaderEdits.FORCED.length()));
+                continue;
+            }
             Matcher m = SYMBOL.matcher(w);
             if (!m.matches() || bayesSymbolNames.contains(m.group(1)) || m.group(1).startsWith("BAYES_")) {
                 continue;  // score=, action=, and Bayes: this user's own verdict replaces the milter pass's
@@ -117,7 +129,21 @@ public final class DeliveryCheck {
                 symbols.add(Symbol.scored(m.group(1), value, m.group(3) == null ? "" : m.group(3), false));
             }
         }
+        if (forced.isPresent() && !symbols.isEmpty()) {
+            Symbol first = symbols.get(0);
+            symbols.set(0, new Symbol(first.name(), first.score(), first.reason(), forced, Optional.empty(), false));
+        }
         return symbols;
+    }
+
+    /** The action of a {@link ActionKind#logName()}; empty for a name this version does not know. */
+    private static Optional<ActionKind> actionNamed(String logName) {
+        for (ActionKind kind : ActionKind.values()) {
+            if (kind.logName().equals(logName)) {
+                return Optional.of(kind);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The header fields of a raw message (up to the first empty line), values with their leading space. */

@@ -26,6 +26,12 @@ final class HeaderEdits {
 
     private static final int FOLD_AT = 76;
 
+    /**
+     * The symbols header's word for a forced action ({@code forced=no_action} for a local list {@code accept}),
+     * after {@code score=} and {@code action=}; {@link DeliveryCheck} reads it back.
+     */
+    static final String FORCED = "forced=";
+
     private final HeadersConfig config;
     private final String authservId;
     private final String version;
@@ -195,8 +201,13 @@ final class HeaderEdits {
     private String symbolsHeader(MessageVerdict verdict, ReceivedHeaders sealFor, String bodyDigest) {
         List<String> words = new ArrayList<>();
         words.add(String.format(Locale.ROOT, "score=%.2f", verdict.score()));
-        words.add("action=" + verdict.action().logName() + (verdict.symbols().isEmpty() ? "" : ";"));
+        words.add("action=" + verdict.action().logName());
+        // The action a local list entry or DMARC forced, so that postern check keeps it (DeliveryCheck).
+        ActionPolicy.forced(verdict.symbols()).ifPresent(forced -> words.add(FORCED + forced.logName()));
         List<Symbol> symbols = verdict.symbols();
+        if (!symbols.isEmpty()) {
+            words.set(words.size() - 1, words.get(words.size() - 1) + ";");
+        }
         for (int i = 0; i < symbols.size(); i++) {
             words.add(headerSafe(symbols.get(i).describe()) + (i < symbols.size() - 1 ? "," : ""));
         }

@@ -107,6 +107,29 @@ class CheckCommandTest {
     }
 
     @Test
+    void anActionTheMilterPassForcedStandsOverTheUsersOwnVerdict() throws Exception {
+        // A local list accept of the sender: alice's model finds the offer spam, the accept still stands.
+        String accepted = " score=0.00 action=no_action forced=no_action; LOCAL_SENDER_ALLOW(0.00){offers.test}";
+        Path allowed = write("allowed.eml", delivered(BayesTraining.offer(60), accepted));
+        JsonNode alice = JSON.readTree(run("--user", "alice@example.test", "--json", allowed.toString()).out);
+        assertThat(names(alice)).containsExactly("LOCAL_SENDER_ALLOW", "BAYES_SPAM");
+        assertThat(alice.get("score").asDouble()).isGreaterThan(5.0);
+        assertThat(alice.get("action").asText()).isEqualTo("no_action");
+
+        // DMARC quarantine, released from the hold queue: bob's model finds it ham, it is still marked.
+        String quarantined = " score=1.50 action=quarantine forced=quarantine;"
+                + " DMARC_FAIL_QUARANTINE(1.50){offers.test}";
+        Path held = write("held.eml", delivered(BayesTraining.offer(62), quarantined));
+        Run bob = run("--user", "bob@example.test", held.toString());
+        assertThat(bob.out).startsWith("X-Spam-Flag: YES\n").contains("action=quarantine forced=quarantine;");
+
+        // Without the seal, a sender's forced= is nobody's: alice's own verdict decides.
+        Path forged = write("forged-accept.eml", withSymbolsHeader(BayesTraining.offer(61), accepted));
+        JsonNode forgedAlice = JSON.readTree(run("--user", "alice@example.test", "--json", forged.toString()).out);
+        assertThat(forgedAlice.get("action").asText()).isEqualTo("add_header");
+    }
+
+    @Test
     void aForgedSymbolsHeaderAboveOursIsNotCarriedOver() throws Exception {
         // With headers.remove_foreign_spam_headers off, a sender's copy stays above the one Postern appended.
         String forged = "X-Postern-Symbols: score=-50.00 action=no_action; LOCAL_CLIENT_ALLOW(-50.00)\r\n";
@@ -203,8 +226,12 @@ class CheckCommandTest {
 
     /** The message as delivered after the milter pass: Postern's sealed symbols header appended to its header. */
     private byte[] delivered(byte[] raw) {
-        return withSymbolsHeader(raw, MILTER_SYMBOLS + " "
-                + seal.word(MILTER_SYMBOLS, DeliveryCheck.headersOf(raw), DeliveryCheck.bodyDigest(raw)).orElseThrow());
+        return delivered(raw, MILTER_SYMBOLS);
+    }
+
+    private byte[] delivered(byte[] raw, String symbolsHeader) {
+        return withSymbolsHeader(raw, symbolsHeader + " "
+                + seal.word(symbolsHeader, DeliveryCheck.headersOf(raw), DeliveryCheck.bodyDigest(raw)).orElseThrow());
     }
 
     private static byte[] withSymbolsHeader(byte[] raw, String value) {

@@ -302,11 +302,14 @@ class ScanSessionTest {
         var mixed = new Scan(lists);
         mixed.connect().helo("h").mail("<a@remote.test>").rcpt("<abuse@example.test>");
         mixed.rcpt("<other@example.test>");
-        assertThat(mixed.header(mixed.eom(), "X-Postern-Symbols")).contains("action=rewrite_subject");
+        assertThat(mixed.header(mixed.eom(), "X-Postern-Symbols")).contains("action=rewrite_subject;")
+                .doesNotContain("forced=");
 
         var onlyAllowed = new Scan(lists);
         onlyAllowed.connect().helo("h").mail("<a@remote.test>").rcpt("<abuse@example.test>");
-        assertThat(onlyAllowed.header(onlyAllowed.eom(), "X-Postern-Symbols")).contains("action=no_action");
+        // The forced action is written for postern check, which keeps it at delivery (DeliveryCheck).
+        assertThat(onlyAllowed.header(onlyAllowed.eom(), "X-Postern-Symbols"))
+                .contains("action=no_action forced=no_action;");
     }
 
     @Test
