@@ -41,12 +41,14 @@ public final class DeliveryCheck {
     private final HeaderEdits headerEdits;
     private final Set<String> bayesSymbolNames;
     private final SymbolsSeal seal;
+    private final LocalListsCheck lists;
 
     private DeliveryCheck(PosternConfig config, BayesModels models, String authservId, String version,
                           SymbolsSeal seal) {
         this.config = config;
         this.seal = seal;
         this.policies = RecipientPolicies.of(config);
+        this.lists = new LocalListsCheck(config.lists());
         this.bayes = new BayesGate(config.bayes(), config.symbols(), Optional.of(models), Runnable::run);
         this.headerEdits = new HeaderEdits(config.headers(), authservId, version, seal);
         Set<String> names = new HashSet<>();
@@ -80,6 +82,7 @@ public final class DeliveryCheck {
     public DeliveryVerdict check(byte[] rawMessage, String recipient) {
         ReceivedHeaders headers = headersOf(rawMessage);
         List<Symbol> symbols = new ArrayList<>(carriedOver(headers, rawMessage));
+        withOwnRecipientEntries(symbols, recipient);
         RecipientBayes own = bayes.classifyNow(rawMessage, List.of(recipient),
                 r -> config.bayes().enabled() && policies.bayesFor(r)).get(0);
         own.symbol().ifPresent(symbols::add);
@@ -134,6 +137,34 @@ public final class DeliveryCheck {
             symbols.set(0, new Symbol(first.name(), first.score(), first.reason(), forced, Optional.empty(), false));
         }
         return symbols;
+    }
+
+    /**
+     * Puts this user's own recipient list entries ({@code lists: match: recipient}) in force. The milter pass applied
+     * a recipient's {@code accept} only when every recipient had one (VerdictPolicy), and wrote it without its forced
+     * action otherwise; at delivery the message is this recipient's alone, so its entry is taken as configured: the
+     * carried-over symbol of the same entry (same name and value) gets the entry's forced action, or the entry's
+     * symbol is added when none was carried over (no seal). A forced action the carried symbol already holds (the
+     * milter pass's, {@link #carriedOver}) is kept: the most severe one decides.
+     */
+    private void withOwnRecipientEntries(List<Symbol> symbols, String recipient) {
+        for (Symbol own : lists.recipientHits(recipient)) {
+            int same = -1;
+            for (int i = 0; i < symbols.size() && same < 0; i++) {
+                if (symbols.get(i).name().equals(own.name()) && symbols.get(i).reason().equals(own.reason())) {
+                    same = i;
+                }
+            }
+            if (same < 0) {
+                symbols.add(own);
+            } else if (own.forced().isPresent()) {
+                Symbol carried = symbols.get(same);
+                ActionKind forced = carried.forced().filter(c -> c.compareTo(own.forced().get()) < 0)
+                        .orElse(own.forced().get());
+                symbols.set(same, new Symbol(carried.name(), carried.score(), carried.reason(), Optional.of(forced),
+                        Optional.empty(), false));
+            }
+        }
     }
 
     /** The action of a {@link ActionKind#logName()}; empty for a name this version does not know. */

@@ -64,18 +64,27 @@ final class LocalListsCheck implements Check {
 
     @Override
     public CompletionStage<CheckResult> rcpt(ConnectionFacts connection, Envelope envelope, String recipient) {
+        return CompletableFuture.completedFuture(CheckResult.of(recipientHits(recipient)));
+    }
+
+    /** The symbols of the entries that match a recipient address; also for {@link DeliveryCheck}. */
+    List<Symbol> recipientHits(String recipient) {
         String rcpt = recipient.toLowerCase(Locale.ROOT);
-        return matching(ListMatch.RECIPIENT, e -> addressMatches(e.value(), rcpt));
+        return hits(ListMatch.RECIPIENT, e -> addressMatches(e.value(), rcpt));
     }
 
     private CompletionStage<CheckResult> matching(ListMatch kind, java.util.function.Predicate<CompiledEntry> test) {
+        return CompletableFuture.completedFuture(CheckResult.of(hits(kind, test)));
+    }
+
+    private List<Symbol> hits(ListMatch kind, java.util.function.Predicate<CompiledEntry> test) {
         List<Symbol> hits = new ArrayList<>();
         for (CompiledEntry e : entries) {
             if (e.match() == kind && test.test(e)) {
                 hits.add(e.symbol());
             }
         }
-        return CompletableFuture.completedFuture(CheckResult.of(hits));
+        return hits;
     }
 
     /** {@code example.com}: that name and the names below it; {@code .example.com}: only the names below it. */

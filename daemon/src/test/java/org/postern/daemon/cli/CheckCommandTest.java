@@ -53,7 +53,9 @@ class CheckCommandTest {
                 bayes:
                   min_spam: 5
                   min_ham: 5
-                  users: {"info@example.test": alice@example.test}
+                  users: {"info@example.test": alice@example.test, "abuse@example.test": alice@example.test}
+                lists:
+                  - {match: recipient, value: abuse@example.test, action: accept}
                 policy:
                   recipients:
                     - {match: alice@example.test, spam_threshold: 5, rewrite_subject: 20}
@@ -127,6 +129,26 @@ class CheckCommandTest {
         Path forged = write("forged-accept.eml", withSymbolsHeader(BayesTraining.offer(61), accepted));
         JsonNode forgedAlice = JSON.readTree(run("--user", "alice@example.test", "--json", forged.toString()).out);
         assertThat(forgedAlice.get("action").asText()).isEqualTo("add_header");
+    }
+
+    @Test
+    void aRecipientsOwnAcceptEntryStandsAtDeliveryThoughTheMilterPassHadOtherRecipients() throws Exception {
+        // abuse@ (alice's model, which finds offers spam) and another recipient: the milter pass did not apply the
+        // accept of abuse@ alone, and wrote its symbol without it.
+        String twoRecipients = MILTER_SYMBOLS + ", LOCAL_RECIPIENT_ALLOW(0.00){abuse@example.test}";
+        Path message = write("to-abuse.eml", delivered(BayesTraining.offer(63), twoRecipients));
+
+        JsonNode abuse = JSON.readTree(run("--user", "abuse@example.test", "--json", message.toString()).out);
+        assertThat(names(abuse)).containsExactly("SPF_SOFTFAIL", "LOCAL_SENDER_BLOCK", "LOCAL_RECIPIENT_ALLOW",
+                "BAYES_SPAM");
+        assertThat(abuse.get("action").asText()).isEqualTo("no_action");
+        // Unsealed (nothing carried over), the entry still holds for abuse@, and only for abuse@.
+        Path unsealed = write("unsealed-to-abuse.eml", BayesTraining.offer(64));
+        JsonNode direct = JSON.readTree(run("--user", "abuse@example.test", "--json", unsealed.toString()).out);
+        assertThat(names(direct)).containsExactly("LOCAL_RECIPIENT_ALLOW", "BAYES_SPAM");
+        assertThat(direct.get("action").asText()).isEqualTo("no_action");
+        JsonNode info = JSON.readTree(run("--user", "info@example.test", "--json", message.toString()).out);
+        assertThat(info.get("action").asText()).isNotEqualTo("no_action");
     }
 
     @Test
