@@ -60,7 +60,7 @@ final class DaemonCommand implements Callable<Integer> {
             LOG.info("stopping");
             postern.close();
             stopped.countDown();
-            // Logging is asynchronous (logback.xml): stopping the context writes out what is still queued.
+            // Logging is asynchronous (LogSetup): stopping the context writes out what is still queued.
             if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
                 logback.stop();
             }
