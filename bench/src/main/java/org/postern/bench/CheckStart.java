@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -74,11 +73,7 @@ public final class CheckStart {
             System.out.printf(Locale.ROOT, "  ./postern check, first after a build     %.2f (writes the archive)%n",
                     first);
         } finally {
-            try (Stream<Path> all = Files.walk(tmp)) {
-                for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
+            LearnRate.deleteTree(tmp);
         }
     }
 

@@ -64,10 +64,15 @@ public final class LearnRate {
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "exit %d, wall time with JVM start %.2f s%n", code, seconds);
         } finally {
-            try (Stream<Path> all = Files.walk(tmp)) {
-                for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
+            deleteTree(tmp);
+        }
+    }
+
+    /** Deletes a directory and everything below it (the benchmarks' temporary directories). */
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
             }
         }
     }
