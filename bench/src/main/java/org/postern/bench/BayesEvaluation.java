@@ -1,7 +1,6 @@
 package org.postern.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +61,7 @@ public final class BayesEvaluation {
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args[0]);
         Path work = Path.of(args[1]);
-        deleteRecursively(work);
+        BenchFiles.deleteRecursively(work);
         Files.createDirectories(work);
         SpamAssassinCorpus corpus = SpamAssassinCorpus.load(data);
         List<SpamAssassinCorpus.Message> training = corpus.training();
@@ -123,7 +122,7 @@ public final class BayesEvaluation {
         double[] warmup = new double[WARMUP_RUNS];
         double[] learnRates = new double[MEASURED_RUNS];
         for (int run = 0; run < WARMUP_RUNS + MEASURED_RUNS; run++) {
-            deleteRecursively(state);                 // every run learns into a fresh store; the last one is kept
+            BenchFiles.deleteRecursively(state);                 // every run learns into a fresh store; the last one is kept
             long t0 = System.nanoTime();
             learn(state, "--spam", spamDir);
             learn(state, "--ham", hamDir);
@@ -180,7 +179,7 @@ public final class BayesEvaluation {
         double[] classifyRates = new double[runs];
         List<String> out = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
-            deleteRecursively(dir);
+            BenchFiles.deleteRecursively(dir);
             Files.createDirectories(dir);
             long t0 = System.nanoTime();
             run(bogofilterCommand(dir, "-s", files(training, true)), null);
@@ -326,18 +325,5 @@ public final class BayesEvaluation {
 
     private static void row(String name, String postern, String bogofilter) {
         System.out.printf("%-44s %22s %22s%n", name, postern, bogofilter);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 }

@@ -73,7 +73,7 @@ public final class CheckStart {
             System.out.printf(Locale.ROOT, "  ./postern check, first after a build     %.2f (writes the archive)%n",
                     first);
         } finally {
-            LearnRate.deleteTree(tmp);
+            BenchFiles.deleteRecursively(tmp);
         }
     }
 

@@ -5,11 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * How fast {@code postern learn} learns a Maildir, end to end: the packaged CLI in its own JVM, as an administrator
@@ -64,16 +62,7 @@ public final class LearnRate {
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "exit %d, wall time with JVM start %.2f s%n", code, seconds);
         } finally {
-            deleteTree(tmp);
-        }
-    }
-
-    /** Deletes a directory and everything below it (the benchmarks' temporary directories). */
-    static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
+            BenchFiles.deleteRecursively(tmp);
         }
     }
 
