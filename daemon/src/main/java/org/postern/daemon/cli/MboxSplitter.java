@@ -68,18 +68,6 @@ final class MboxSplitter {
         return length >= FROM.length && Arrays.equals(head, 0, FROM.length, FROM, 0, FROM.length);
     }
 
-    /** Counts the messages without keeping any: the progress bar's total. */
-    static long count(InputStream in) throws IOException {
-        MboxSplitter splitter = new MboxSplitter(in, 0);
-        long[] n = {0};
-        try {
-            splitter.split((number, bytes, size) -> n[0] = number);
-        } catch (InterruptedException e) {
-            throw new IllegalStateException("the counting sink never waits", e);
-        }
-        return n[0];
-    }
-
     /** Reads to the end of the stream, handing each message to {@code sink}; returns how many there were. */
     long split(Sink sink) throws IOException, InterruptedException {
         Message current = null;

@@ -2,7 +2,6 @@ package org.postern.daemon.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,10 +40,10 @@ sealed interface MessageSource {
         void accept(PendingMessage message) throws InterruptedException;
     }
 
-    /** The PATH as given. */
-    String name();
-
-    /** How many messages {@link #emit} will hand over (unreadable entries included), counted cheaply. */
+    /**
+     * How many messages {@link #emit} will hand over (unreadable entries included), counted cheaply: by {@link #emit}
+     * itself, with a size limit of 0 where there is one, so that no message is read into memory.
+     */
     long count();
 
     /** Hands every message to {@code sink} on the calling thread; never throws for a file it cannot read. */
@@ -68,6 +67,17 @@ sealed interface MessageSource {
         return new SingleFile(p, maxMessageBytes);
     }
 
+    /** What {@code source.emit} hands over, counted; the counting sink never waits. */
+    private static long counted(MessageSource source) {
+        long[] n = {0};
+        try {
+            source.emit(message -> n[0]++);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException("the counting sink never waits", e);
+        }
+        return n[0];
+    }
+
     private static boolean isMaildir(Path dir) {
         return Files.isDirectory(dir.resolve("cur")) || Files.isDirectory(dir.resolve("new"));
     }
@@ -89,11 +99,6 @@ sealed interface MessageSource {
     /** {@code -}: one message on standard input, read whole (up to the limit) here. */
     record Stdin(Supplier<InputStream> in, long maxMessageBytes) implements MessageSource {
         @Override
-        public String name() {
-            return "-";
-        }
-
-        @Override
         public long count() {
             return 1;
         }
@@ -107,36 +112,14 @@ sealed interface MessageSource {
     /** A Maildir: the files of {@code cur/} and {@code new/}. */
     record Maildir(Path dir) implements MessageSource {
         @Override
-        public String name() {
-            return dir.toString();
-        }
-
-        @Override
         public long count() {
-            return countFiles(dir.resolve("cur")) + countFiles(dir.resolve("new"));
+            return counted(this);                  // lists the directories; reads no file
         }
 
         @Override
         public void emit(Sink sink) throws InterruptedException {
             emitFiles(dir.resolve("cur"), sink);
             emitFiles(dir.resolve("new"), sink);
-        }
-
-        private static long countFiles(Path sub) {
-            if (!Files.isDirectory(sub)) {
-                return 0;
-            }
-            long n = 0;
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(sub)) {
-                for (Path f : files) {
-                    if (!hidden(f)) {
-                        n++;
-                    }
-                }
-            } catch (IOException e) {
-                return n + 1;                      // emit() reports the directory as one unreadable entry
-            }
-            return n;
         }
 
         private static void emitFiles(Path sub, Sink sink) throws InterruptedException {
@@ -161,30 +144,8 @@ sealed interface MessageSource {
     /** A directory of message files, read recursively; Maildirs inside it are read as Maildirs. */
     record Tree(Path dir, long maxMessageBytes) implements MessageSource {
         @Override
-        public String name() {
-            return dir.toString();
-        }
-
-        @Override
         public long count() {
-            long[] n = {0};
-            walk(new Visitor() {
-                @Override
-                void file(Path file) {
-                    n[0] += new SingleFile(file, maxMessageBytes).count();
-                }
-
-                @Override
-                void maildir(Path maildir) {
-                    n[0] += new Maildir(maildir).count();
-                }
-
-                @Override
-                void unreadable(Path path, IOException e) {
-                    n[0]++;
-                }
-            });
-            return n[0];
+            return counted(new Tree(dir, 0));
         }
 
         @Override
@@ -292,24 +253,8 @@ sealed interface MessageSource {
     /** A single file: an mbox when its first line is a From_ line, else one message. */
     record SingleFile(Path file, long maxMessageBytes) implements MessageSource {
         @Override
-        public String name() {
-            return file.toString();
-        }
-
-        @Override
         public long count() {
-            try (InputStream in = Files.newInputStream(file)) {
-                BufferedInputStream b = new BufferedInputStream(in, 64 * 1024);
-                b.mark(8);
-                byte[] head = b.readNBytes(5);
-                b.reset();
-                if (head.length == 0) {
-                    return 0;
-                }
-                return MboxSplitter.looksLikeMbox(head, head.length) ? MboxSplitter.count(b) : 1;
-            } catch (IOException e) {
-                return 1;
-            }
+            return counted(new SingleFile(file, 0));       // an mbox is split, its messages kept without bytes
         }
 
         @Override
