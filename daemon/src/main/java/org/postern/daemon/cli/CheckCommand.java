@@ -72,7 +72,7 @@ final class CheckCommand implements Callable<Integer> {
                 try {
                     raw = read(file);
                 } catch (IOException e) {
-                    err.println("postern check: " + file + ": cannot read: " + reason(e));
+                    err.println("postern check: " + file + ": cannot read: " + MessageSource.reason(e));
                     err.flush();
                     allRead = false;
                     continue;
@@ -122,16 +122,6 @@ final class CheckCommand implements Callable<Integer> {
             return in.readAllBytes();
         }
         return Files.readAllBytes(file);
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** {@code {"file": …, "action": …, "score": …, "bayes_probability": …, "symbols": [{"name": …, "score": …}]}}. */
