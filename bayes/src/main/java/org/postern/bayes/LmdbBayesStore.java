@@ -239,6 +239,16 @@ public final class LmdbBayesStore implements AutoCloseable {
     }
 
     /**
+     * Checks a user key as every call of the store does, for callers that want to refuse it up front (a command-line
+     * option) rather than on first use.
+     *
+     * @throws IllegalArgumentException if the user contains NUL or is longer than 255 bytes in UTF-8 once lower-cased
+     */
+    public static void checkUser(String user) {
+        BayesStoreCodec.user(requireNonNull(user, "user"));
+    }
+
+    /**
      * A view of one user's counts in which every call is its own read transaction, so two calls may see different
      * commits. The view may be kept and shared between threads; it fails with {@link IllegalStateException} once the
      * store is closed. To classify, prefer {@link #read}, which answers from one snapshot and one transaction.

@@ -1,7 +1,6 @@
 package org.postern.daemon.cli;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +12,6 @@ import org.postern.bayes.BayesTokenizer;
 import org.postern.bayes.LearnOutcome;
 import org.postern.bayes.LearnRequest;
 import org.postern.bayes.LmdbBayesStore;
-import org.postern.bayes.TokenizerSettings;
 import org.postern.config.PosternConfig;
 import org.postern.daemon.pipeline.BayesModels;
 import picocli.CommandLine;
@@ -98,18 +96,19 @@ final class LearnCommand implements Callable<Integer> {
         if (paths.stream().filter("-"::equals).count() > 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "- (standard input) may be given once");
         }
-        if (user.indexOf('\0') >= 0 || user.getBytes(StandardCharsets.UTF_8).length > 255) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--user must be at most 255 bytes in UTF-8 and contain no NUL");
-        }
         PosternConfig config = common.load();
         // The model the daemon and `postern check` read for this recipient: alice+lists@ and an alias mapped by
         // bayes.users train the same model as the address they deliver to.
         String user = this.user.isEmpty() ? LmdbBayesStore.GLOBAL : config.bayes().userKey(this.user);
+        try {
+            LmdbBayesStore.checkUser(user);           // the key the store gets, not the option as typed
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--user " + this.user + ": its model key " + e.getMessage().replaceFirst("^user ", ""));
+        }
         LearnRequest.Action action = mode.spam ? LearnRequest.Action.SPAM
                 : mode.ham ? LearnRequest.Action.HAM : LearnRequest.Action.FORGET;
-        BayesTokenizer tokenizer = BayesTokenizer.create(new TokenizerSettings(config.bayes().maxScannedBytes(),
-                TokenizerSettings.DEFAULT.maxTokens(), TokenizerSettings.DEFAULT.bigramWindow()));
+        BayesTokenizer tokenizer = BayesModels.tokenizer(config.bayes());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 

@@ -31,7 +31,6 @@ import org.postern.bayes.BayesVerdict;
 import org.postern.bayes.ClassifierSettings;
 import org.postern.bayes.LmdbBayesStore;
 import org.postern.bayes.TokenCounts;
-import org.postern.bayes.TokenizerSettings;
 import org.postern.config.BayesConfig;
 import org.postern.config.SymbolConfig;
 
@@ -85,8 +84,7 @@ final class BayesGate {
         this.config = requireNonNull(config, "config");
         this.models = requireNonNull(models, "models");
         this.work = requireNonNull(work, "work");
-        this.tokenizer = BayesTokenizer.create(new TokenizerSettings(config.maxScannedBytes(),
-                TokenizerSettings.DEFAULT.maxTokens()));
+        this.tokenizer = BayesModels.tokenizer(config);
         this.classifier = BayesClassifier.create(ClassifierSettings.withMinimums(config.minSpam(), config.minHam()));
         this.spam = requireNonNull(symbols.get("bayes.spam"), "bayes.spam");
         this.ham = requireNonNull(symbols.get("bayes.ham"), "bayes.ham");

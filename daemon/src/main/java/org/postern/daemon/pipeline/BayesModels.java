@@ -4,11 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
 import java.util.function.Function;
+import org.postern.bayes.BayesTokenizer;
 import org.postern.bayes.LearnKey;
 import org.postern.bayes.LearnOutcome;
 import org.postern.bayes.LmdbBayesStore;
 import org.postern.bayes.MessageTokens;
 import org.postern.bayes.TokenCounts;
+import org.postern.bayes.TokenizerSettings;
+import org.postern.config.BayesConfig;
 import org.postern.config.PosternConfig;
 
 /**
@@ -42,6 +45,15 @@ public interface BayesModels {
     static LmdbBayesStore openStore(PosternConfig config) {
         return LmdbBayesStore.open(config.stateDir().resolve("bayes"), config.bayes().maxStoreBytes(),
                 Clock.systemUTC(), config.bayes().readCacheBytes());
+    }
+
+    /**
+     * The tokenizer for {@code bayes.*}: the one the daemon and {@code postern check} classify with and {@code postern
+     * learn} learns with, so that learned tokens are the tokens classified.
+     */
+    static BayesTokenizer tokenizer(BayesConfig config) {
+        return BayesTokenizer.create(new TokenizerSettings(config.maxScannedBytes(),
+                TokenizerSettings.DEFAULT.maxTokens(), TokenizerSettings.DEFAULT.bigramWindow()));
     }
 
     /** The embedded store; the caller keeps owning it and closes it. */

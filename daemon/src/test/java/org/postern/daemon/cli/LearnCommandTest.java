@@ -111,7 +111,9 @@ class LearnCommandTest {
         assertThat(zero.code).isEqualTo(2);
         assertThat(zero.err).contains("--max-size must be between 1 and");
         assertThat(learn("--spam", "-", "-").err).contains("- (standard input) may be given once");
-        assertThat(learn("--spam", "--user", "x".repeat(256), maildir.toString()).code).isEqualTo(2);
+        Run longUser = learn("--spam", "--user", "x".repeat(256), maildir.toString());
+        assertThat(longUser.code).isEqualTo(2);
+        assertThat(longUser.err).contains("its model key must be at most 255 bytes in UTF-8, not 256");
         assertThat(learn("--spam", "--batch", "0", maildir.toString()).err).contains("--batch must be between");
         assertThat(Files.exists(dir.resolve("state/bayes"))).as("nothing opened on a usage error").isFalse();
     }
@@ -140,6 +142,11 @@ class LearnCommandTest {
         // The extension is dropped and the address lower-cased: the model the milter reads for alice@example.test.
         assertThat(counts("alice@example.test")).containsExactly(3L, 0L, 3L);
         assertThat(counts("alice+lists@example.test")).containsExactly(0L, 0L, 0L);
+        // The store's limit is on the key, not on the option as typed: a long extension is dropped before it.
+        Path more = LearnFixtures.maildir(dir.resolve("More"), 10, 12);
+        assertThat(learn("--spam", "--user", "bob+" + "x".repeat(300) + "@example.test", more.toString()).code)
+                .isZero();
+        assertThat(counts("bob@example.test")).containsExactly(2L, 0L, 2L);
     }
 
     @Test
