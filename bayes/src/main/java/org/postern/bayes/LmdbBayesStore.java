@@ -307,16 +307,11 @@ public final class LmdbBayesStore implements AutoCloseable {
      */
     public LearnOutcome learn(String user, String learnKey, MessageTokens tokens, boolean spam) {
         LearnRequest request = spam ? LearnRequest.spam(learnKey, tokens) : LearnRequest.ham(learnKey, tokens);
-        byte[] seenKey = seenKey(BayesStoreCodec.user(requireNonNull(user, "user")), learnKey);
-        byte cls = spam ? SPAM : HAM;
         // Re-learning a Maildir mostly finds messages already learned: answer those without the writer lock.
-        boolean known = withOpen("learn", () -> {
-            try (Txn<byte[]> txn = env.txnRead()) {
-                byte[] seen = dbi.get(txn, seenKey);
-                return seen != null && classOf(seen) == cls;
-            }
-        });
-        return known ? LearnOutcome.ALREADY_LEARNED : learnAll(user, List.of(request)).get(0);
+        if (learnedAs(user, learnKey).filter(request.action()::equals).isPresent()) {
+            return LearnOutcome.ALREADY_LEARNED;
+        }
+        return learnAll(user, List.of(request)).get(0);
     }
 
     /**
@@ -428,8 +423,8 @@ public final class LmdbBayesStore implements AutoCloseable {
                     dbi.put(txn, seenKey, BayesStoreCodec.encodeSeen(cls, now));
                     outcomes.add(move ? LearnOutcome.MOVED : LearnOutcome.LEARNED);
                 }
-                if (deltas.isEmpty() && dLearnedSpam == 0 && dLearnedHam == 0 && dSeen == 0
-                        && !outcomes.contains(LearnOutcome.MOVED)) {
+                if (outcomes.stream().allMatch(o -> o == LearnOutcome.ALREADY_LEARNED
+                        || o == LearnOutcome.NOT_LEARNED)) {
                     return outcomes;                   // nothing changed: no commit, no fdatasync (txn aborts)
                 }
                 long tokensDelta = apply(txn, tokenPrefix, deltas, now);

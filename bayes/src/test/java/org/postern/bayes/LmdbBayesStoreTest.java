@@ -386,6 +386,19 @@ class LmdbBayesStoreTest {
     }
 
     @Test
+    void aBatchWhoseChangesCancelOutIsStillCommitted() {
+        // Learning one message and forgetting another of the same class, both without tokens: the learned counts
+        // end where they started, but the seen-index changed and must be written.
+        store.learnAll(ALICE, List.of(LearnRequest.spam("old", MessageTokens.empty())));
+        assertThat(store.learnAll(ALICE, List.of(LearnRequest.spam("new", MessageTokens.empty()),
+                LearnRequest.forget("old", MessageTokens.empty()))))
+                .containsExactly(LearnOutcome.LEARNED, LearnOutcome.FORGOTTEN);
+        assertThat(store.learnedAs(ALICE, "new")).contains(LearnRequest.Action.SPAM);
+        assertThat(store.learnedAs(ALICE, "old")).isEmpty();
+        assertThat(store.seenCount(ALICE)).isEqualTo(1);
+    }
+
+    @Test
     void aBatchEndsWithTheSameCountsAsLearningOneMessageAtATime() {
         Random random = new Random(7);
         List<String> vocabulary = words("v", 300);
