@@ -266,11 +266,12 @@ public final class BayesTokenizer {
             }
         }
 
-        /** Host names and IPv4 /24s in a Received field: runs of [a-z0-9.-] that look like either. */
+        /** A field's body as Mime4j gives it (folded, not decoded); empty when it has none. */
         private static String body(Field field) {
             return field.getBody() == null ? "" : field.getBody();
         }
 
+        /** Host names and IPv4 /24s in a Received field: runs of [a-z0-9.-] that look like either. */
         private void receivedHosts(String value) {
             int n = value.length();
             int i = 0;

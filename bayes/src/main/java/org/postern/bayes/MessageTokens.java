@@ -77,11 +77,6 @@ public final class MessageTokens {
         return sorted.clone();
     }
 
-    /** Whether the hash of this token string is in the set. */
-    public boolean contains(String token) {
-        return Arrays.binarySearch(sorted, TokenHash.of(requireNonNull(token, "token"))) >= 0;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof MessageTokens other && Arrays.equals(sorted, other.sorted);

@@ -11,10 +11,9 @@ final class MimeParameters {
     }
 
     /** The value of parameter {@code name} (lower case, matched without regard to case), or null when absent. */
-    static String get(String fieldBody, String name) {
+    static String get(String body, String name) {
         // Compared in place, not on a lower-cased copy: lower-casing may change the length ("İ"), and the indexes
         // found must be the original's.
-        String body = fieldBody;
         int from = body.indexOf(';');
         while (from >= 0) {
             int at = from + 1;
@@ -31,7 +30,7 @@ final class MimeParameters {
                     after++;
                 }
                 if (after < body.length() && body.charAt(after) == '=') {
-                    String value = value(fieldBody, after + 1);
+                    String value = value(body, after + 1);
                     if (extended) {
                         int quote = value.indexOf('\'', value.indexOf('\'') + 1);
                         value = quote >= 0 ? value.substring(quote + 1) : value;
