@@ -261,7 +261,8 @@ final class ScanSession implements MilterFilter {
             tx.scans.add(scan);
         }
         tx.bayes = settings.bayes.begin(facts, envelope, headers, headerLeadingSpace).orElse(null);
-        tx.bodyDigest = settings.headerEdits.sealing() ? new BodyDigest() : null;
+        // Only for the seal of the symbols header, which outgoing mail does not get (HeaderEdits).
+        tx.bodyDigest = settings.headerEdits.sealing() && !envelope.outgoing() ? new BodyDigest() : null;
         return CONTINUE;
     }
 
