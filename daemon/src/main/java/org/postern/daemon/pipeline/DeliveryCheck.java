@@ -87,16 +87,14 @@ public final class DeliveryCheck {
                 r -> config.bayes().enabled() && policies.bayesFor(r)).get(0);
         own.symbol().ifPresent(symbols::add);
         EffectivePolicy policy = policies.policyFor(recipient);
-        double score = MessageVerdict.sum(symbols);
-        ActionKind action = policy.adjust(policy.actions().decide(symbols, score), ActionPolicy.forced(symbols));
-        MessageVerdict verdict = new MessageVerdict(action, score, symbols);
+        MessageVerdict verdict = VerdictPolicy.decide(symbols, policy);
         List<ReceivedHeaders.Field> added = new ArrayList<>(headerEdits.verdictHeaders(verdict,
                 policy.requiredScore()));
-        if (action == ActionKind.REWRITE_SUBJECT && !policy.subjectPrefix().isEmpty()) {
+        if (verdict.action() == ActionKind.REWRITE_SUBJECT && !policy.subjectPrefix().isEmpty()) {
             added.add(new ReceivedHeaders.Field("Subject", HeaderEdits.prefixedSubject(headers,
                     policy.subjectPrefix())));
         }
-        return new DeliveryVerdict(action, score, own, symbols, added);
+        return new DeliveryVerdict(verdict.action(), verdict.score(), own, symbols, added);
     }
 
     /**

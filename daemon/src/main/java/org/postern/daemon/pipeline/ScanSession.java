@@ -342,7 +342,7 @@ final class ScanSession implements MilterFilter {
             Optional<Symbol> bayesSymbol = BayesGate.messageSymbol(bayesResults);
             List<Symbol> sessionSymbols = new ArrayList<>(session.symbols());
             bayesSymbol.ifPresent(sessionSymbols::add);
-            MessageVerdict verdict = verdicts.decide(VerdictPolicy.messageSymbols(sessionSymbols, perRecipient),
+            MessageVerdict verdict = VerdictPolicy.decide(VerdictPolicy.messageSymbols(sessionSymbols, perRecipient),
                     policy);
             return greylistAtEndOfMessage(verdict, policy, facts, envelope, budget).thenApplyAsync(finalVerdict -> {
                 List<String> authResults = new ArrayList<>(session.authenticationResults());
@@ -372,7 +372,7 @@ final class ScanSession implements MilterFilter {
         if (verdict.action() != ActionKind.GREYLIST) {
             return CompletableFuture.completedFuture(verdict);
         }
-        MessageVerdict otherwise = verdicts.decide(verdict.symbols(), policy.withoutGreylist());
+        MessageVerdict otherwise = VerdictPolicy.decide(verdict.symbols(), policy.withoutGreylist());
         if (!policy.greylist() || !settings.greylist.appliesAtEndOfMessage(facts, envelope, verdict.symbols())) {
             return CompletableFuture.completedFuture(otherwise);
         }

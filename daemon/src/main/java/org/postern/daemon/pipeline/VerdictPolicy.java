@@ -64,8 +64,8 @@ final class VerdictPolicy {
         return all;
     }
 
-    /** The verdict on a whole message under the message's policy. */
-    MessageVerdict decide(List<Symbol> symbols, EffectivePolicy policy) {
+    /** The verdict on a whole message under the message's policy; {@code postern check} decides so too. */
+    static MessageVerdict decide(List<Symbol> symbols, EffectivePolicy policy) {
         double score = MessageVerdict.sum(symbols);
         ActionKind action = policy.adjust(policy.actions().decide(symbols, score), ActionPolicy.forced(symbols));
         return new MessageVerdict(action, score, symbols);
