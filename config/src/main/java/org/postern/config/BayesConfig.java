@@ -94,12 +94,6 @@ public record BayesConfig(boolean enabled, int minSpam, int minHam, int maxScann
         Checks.between("read_cache_bytes", readCacheBytes, 0, 1L << 34);
     }
 
-    /** The settings before the user mapping, thresholds and autolearn were added; those take their defaults. */
-    public BayesConfig(boolean enabled, int minSpam, int minHam, int maxScannedBytes, int maxTokensPerUser) {
-        this(enabled, minSpam, minHam, maxScannedBytes, maxTokensPerUser, null, null, DEFAULTS.spamProbability,
-                DEFAULTS.hamProbability, null, DEFAULTS.maxStoreBytes, DEFAULTS.readCacheBytes);
-    }
-
     /**
      * The user key whose model classifies mail to {@code recipient}: the {@code users} entry for the address as
      * given, else for the address without its extension, else for its {@code @domain}; else the address lower-cased

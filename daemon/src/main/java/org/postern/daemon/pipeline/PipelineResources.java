@@ -29,14 +29,8 @@ public record PipelineResources(DnsResolver dns, Optional<Greylister> greylister
         requireNonNull(seal, "seal");
     }
 
-    /** Without a seal: the symbols header is written unsealed. */
-    public PipelineResources(DnsResolver dns, Optional<Greylister> greylister, Executor work,
-                             Optional<BayesModels> bayes) {
-        this(dns, greylister, work, bayes, SymbolsSeal.NONE);
-    }
-
-    /** Without a Bayes store. */
+    /** Without a Bayes store or a seal (the symbols header is written unsealed). */
     public PipelineResources(DnsResolver dns, Optional<Greylister> greylister, Executor work) {
-        this(dns, greylister, work, Optional.empty());
+        this(dns, greylister, work, Optional.empty(), SymbolsSeal.NONE);
     }
 }
