@@ -18,12 +18,16 @@ final class MessageLog {
 
     private MessageLog() {}
 
-    static void message(String queueId, long session, MessageVerdict verdict, ConnectionFacts connection,
-                        Envelope envelope, boolean headersTruncated, long elapsedNanos) {
+    /**
+     * @param bayes each recipient's own Bayes result (README "Bayes with several recipients"); empty when Bayes did
+     *              not run
+     */
+    static void message(String queueId, long session, MessageVerdict verdict, List<RecipientBayes> bayes,
+                        ConnectionFacts connection, Envelope envelope, boolean headersTruncated, long elapsedNanos) {
         LOG.info("qid={} session={} action={} score={} ip={} from=<{}> rcpt={} outgoing={} symbols={}{}{} time_ms={}",
                 queueId, session, verdict.action().logName(), score(verdict.score()), ip(connection),
                 safe(envelope.sender()), envelope.recipients().size(), envelope.outgoing(),
-                symbols(verdict.symbols()), bayes(verdict.bayes()), headersTruncated ? " headers_truncated=true" : "",
+                symbols(verdict.symbols()), bayes(bayes), headersTruncated ? " headers_truncated=true" : "",
                 elapsedNanos / 1_000_000);
     }
 

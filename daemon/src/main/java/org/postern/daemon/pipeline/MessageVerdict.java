@@ -5,23 +5,13 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 
 /**
- * The outcome for a message (or a refused recipient): the action, the total score and the symbols behind it, and
- * each recipient's own Bayes result (README "Bayes with several recipients"; empty when Bayes did not run).
+ * The outcome for a message (or a refused recipient): the action, the total score and the symbols behind it.
  */
-record MessageVerdict(ActionKind action, double score, List<Symbol> symbols, List<RecipientBayes> bayes) {
+record MessageVerdict(ActionKind action, double score, List<Symbol> symbols) {
 
     MessageVerdict {
         requireNonNull(action, "action");
         symbols = List.copyOf(symbols);
-        bayes = List.copyOf(bayes);
-    }
-
-    MessageVerdict(ActionKind action, double score, List<Symbol> symbols) {
-        this(action, score, symbols, List.of());
-    }
-
-    MessageVerdict withBayes(List<RecipientBayes> perRecipient) {
-        return new MessageVerdict(action, score, symbols, perRecipient);
     }
 
     static double sum(List<Symbol> symbols) {

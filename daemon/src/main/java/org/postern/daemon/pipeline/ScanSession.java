@@ -353,7 +353,7 @@ final class ScanSession implements MilterFilter {
                 EndOfMessageReply reply = verdicts.reply(finalVerdict, policy, headers, authResults,
                         session.traceHeaders(), session.signatures(), envelope.outgoing(), headerLeadingSpace,
                         autolearn, tx.bodyDigest != null ? tx.bodyDigest.finish() : "");
-                MessageLog.message(macros.get("i").orElse("NOQUEUE"), info.id(), finalVerdict.withBayes(bayesResults),
+                MessageLog.message(macros.get("i").orElse("NOQUEUE"), info.id(), finalVerdict, bayesResults,
                         facts, envelope, tx.headersTruncated, System.nanoTime() - tx.startNanos);
                 return reply;
             }, info.eventLoop());
