@@ -3,7 +3,6 @@ package org.postern.daemon.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -99,8 +98,7 @@ final class BayesGate {
      */
     Optional<MessageBytes> begin(ConnectionFacts connection, Envelope envelope, ReceivedHeaders headers,
                                  boolean leadingSpace) {
-        boolean loopback = connection.clientIp().map(InetAddress::isLoopbackAddress).orElse(true);
-        if (!config.enabled() || models.isEmpty() || envelope.outgoing() || loopback) {
+        if (!config.enabled() || models.isEmpty() || envelope.outgoing() || !connection.remoteClient()) {
             return Optional.empty();
         }
         var message = new MessageBytes(config.maxScannedBytes());

@@ -33,6 +33,15 @@ public record ConnectionFacts(String clientAddress, Optional<InetAddress> client
         return !clientName.startsWith("[");
     }
 
+    /**
+     * Whether the client is another host: an IP address that is not loopback. A loopback client is this host's own
+     * service (webmail, a content filter) and one without an IP a unix socket or an unknown client; SPF, DMARC and
+     * Bayes judge neither.
+     */
+    public boolean remoteClient() {
+        return clientIp.map(ip -> !ip.isLoopbackAddress()).orElse(false);
+    }
+
     public ConnectionFacts withHelo(String newHelo) {
         return new ConnectionFacts(clientAddress, clientIp, clientName, clientPort, newHelo, daemonName,
                 localSubmission);

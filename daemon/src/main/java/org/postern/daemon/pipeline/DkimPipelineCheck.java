@@ -121,8 +121,7 @@ final class DkimPipelineCheck implements Check {
         }
         // Loopback clients are this host's own services (webmail, a content filter): SPF skips them, so DMARC
         // would only fail them.
-        boolean withDmarc = dmarcConfig.enabled()
-                && !connection.clientIp().map(java.net.InetAddress::isLoopbackAddress).orElse(true);
+        boolean withDmarc = dmarcConfig.enabled() && connection.remoteClient();
         DkimVerification verification = verifier.begin(fields);
         return Optional.of(new MessageScan() {
             @Override

@@ -52,8 +52,7 @@ final class SpfPipelineCheck implements Check {
 
     @Override
     public CompletionStage<CheckResult> mail(ConnectionFacts connection, Envelope envelope) {
-        if (!config.enabled() || envelope.outgoing() || connection.clientIp().isEmpty()
-                || connection.clientIp().get().isLoopbackAddress()) {
+        if (!config.enabled() || envelope.outgoing() || !connection.remoteClient()) {
             return NOTHING;  // loopback: this host's own services (webmail, a content filter), never a forger
         }
         SpfQuery query = new SpfQuery(connection.clientIp().get(), connection.helo(), envelope.sender(),
