@@ -143,8 +143,7 @@ final class LearnCommand implements Callable<Integer> {
             long pruneStart = System.nanoTime();
             LmdbBayesStore.Pruned pruned = store.pruneAll(user, config.bayes().maxTokensPerUser());
             Duration pruning = Duration.ofNanos(System.nanoTime() - pruneStart);
-            out.print(summary.render(action == LearnRequest.Action.FORGET, action == LearnRequest.Action.SPAM,
-                    maxSize, learning));
+            out.print(render(summary, action, learning));
             if (pruned.tokens() > 0 || pruned.seen() > 0) {
                 out.printf(Locale.ROOT, "pruned %d tokens (bayes.max_tokens_per_user %d) and %d seen-index entries"
                                 + " (keeps %d) in %.1f s%n", pruned.tokens(), config.bayes().maxTokensPerUser(),
@@ -154,14 +153,19 @@ final class LearnCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             // A store failure (or a bug): what was committed before it is stored and counted; say so, then why the
             // run stopped.
-            out.print(summary.render(action == LearnRequest.Action.FORGET, action == LearnRequest.Action.SPAM,
-                    maxSize, Duration.ofNanos(System.nanoTime() - start)));
+            out.print(render(summary, action, Duration.ofNanos(System.nanoTime() - start)));
             out.flush();
             err.println("postern: learn stopped: " + (e instanceof BayesStoreException ? e.getMessage() : e));
             err.flush();
             return 1;
         }
         return summary.unreadable() > 0 ? 1 : 0;
+    }
+
+    /** The summary's lines for this run, after it ended or stopped. */
+    private String render(LearnSummary summary, LearnRequest.Action action, Duration elapsed) {
+        return summary.render(action == LearnRequest.Action.FORGET, action == LearnRequest.Action.SPAM, maxSize,
+                elapsed);
     }
 
     /** What learnAll would answer for a message learned as {@code was}, when that needs no tokens. */

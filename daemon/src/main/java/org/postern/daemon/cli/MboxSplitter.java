@@ -65,7 +65,7 @@ final class MboxSplitter {
 
     /** Whether {@code head} (the first bytes of a file) starts with a From_ line, the sign of an mbox. */
     static boolean looksLikeMbox(byte[] head, int length) {
-        return length >= FROM.length && Arrays.equals(head, 0, FROM.length, FROM, 0, FROM.length);
+        return startsWith(head, 0, length, FROM);
     }
 
     /** Reads to the end of the stream, handing each message to {@code sink}; returns how many there were. */
